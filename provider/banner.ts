@@ -1,0 +1,33 @@
+import type { Seed } from '../seed/schema.js';
+
+export function renderBanner(
+  issuers: ReadonlyMap<string, string>,
+  seed: Seed,
+  info: { listening: string; dataDir: string; seedPath: string },
+): string {
+  const lines = ['', 'Understudy is running: a local stand-in for Okta', ''];
+  const row = (label: string, value: string) => `  ${label.padEnd(20)}${value}`;
+  for (const [id, issuer] of issuers) {
+    lines.push(row(`issuer (${id})`, issuer));
+    lines.push(row('discovery', `${issuer}/.well-known/openid-configuration`));
+  }
+  lines.push(row('listening on', info.listening));
+  lines.push(row('seed', info.seedPath));
+  lines.push(row('keys', info.dataDir), '', '  clients');
+  for (const client of seed.clients) {
+    lines.push(`    ${client.client_id}  ${client.client_name}`);
+    const details = [
+      client.client_secret ? `secret ${client.client_secret}` : 'public (no secret)',
+      client.grant_types.join(', '),
+    ];
+    lines.push(`      ${details.join(' · ')}`);
+    for (const uri of client.redirect_uris) lines.push(`      redirect ${uri}`);
+  }
+  lines.push('', '  users (sign in with the picker, or login + password)');
+  for (const user of seed.users) {
+    const groups = user.groups.length ? ` [${user.groups.join(', ')}]` : '';
+    lines.push(`    ${user.login.padEnd(34)} ${user.password}${groups}`);
+  }
+  lines.push('');
+  return lines.join('\n');
+}

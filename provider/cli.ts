@@ -1,0 +1,77 @@
+#!/usr/bin/env node
+/**
+ * `understudy`: argv -> config -> seed -> listening server, with a banner on success and a
+ * one-line error and non-zero exit on anything else.
+ */
+import { defaultSeedPath, loadSeed, SeedError } from '../seed/load.js';
+import { renderBanner } from './banner.js';
+import { parseProviderArgs, UsageError, usage } from './config.js';
+import { listen } from './listen.js';
+
+export async function main(argv: readonly string[]): Promise<number> {
+  let config: ReturnType<typeof parseProviderArgs>;
+  try {
+    config = parseProviderArgs(argv);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      console.error(`understudy: ${error.message} (see --help)`);
+      return 2;
+    }
+    throw error;
+  }
+  if (config === 'help') {
+    console.log(usage);
+    return 0;
+  }
+
+  const seedPath = config.seedPath ?? defaultSeedPath;
+  let seed: Awaited<ReturnType<typeof loadSeed>>;
+  try {
+    seed = await loadSeed(seedPath);
+  } catch (error) {
+    if (error instanceof SeedError) {
+      console.error(`understudy: ${error.message}`);
+      return 1;
+    }
+    throw error;
+  }
+
+  let running: Awaited<ReturnType<typeof listen>>;
+  try {
+    running = await listen({ ...config, seed });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE') {
+      console.error(
+        `understudy: port ${config.port} on ${config.host} is already in use (try --port)`,
+      );
+      return 1;
+    }
+    if (code === 'EACCES' || code === 'EADDRNOTAVAIL') {
+      console.error(`understudy: cannot listen on ${config.host}:${config.port} (${code})`);
+      return 1;
+    }
+    console.error(`understudy: ${(error as Error).message}`);
+    return 1;
+  }
+
+  console.log(
+    renderBanner(running.issuers, seed, {
+      listening: running.url,
+      dataDir: config.dataDir,
+      seedPath,
+    }),
+  );
+  const stop = () => {
+    running.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  return 0;
+}
+
+const exitCode = await main(process.argv.slice(2));
+if (exitCode !== 0) process.exitCode = exitCode;

@@ -1,0 +1,102 @@
+/**
+ * The provider's configuration: parsed once from argv, typed, frozen, and failing fast with a
+ * one-line message for any bad option.
+ */
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+
+export interface ProviderConfig {
+  /** Interface to bind; loopback unless told otherwise. */
+  readonly host: string;
+  /** 0 picks a free port. */
+  readonly port: number;
+  /** Origin the issuers hang off (`{issuerBase}/oauth2/{id}`); defaults to http://localhost:{port}. */
+  readonly issuerBase: string | undefined;
+  readonly dataDir: string;
+  /** undefined means the bundled default seed. */
+  readonly seedPath: string | undefined;
+}
+
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+export const usage = `Usage: understudy [options]
+
+A local OpenID Connect provider that stands in for Okta.
+
+Options:
+  --seed <path>      seed file with users, groups and clients (default: the bundled demo seed)
+  --port <number>    port to listen on (default: 4000; 0 picks a free port)
+  --host <address>   interface to bind (default: 127.0.0.1)
+  --issuer <origin>  origin of the issuers, e.g. http://localhost:4000
+                     (each issuer is <origin>/oauth2/<id>; default: http://localhost:<port>)
+  --data-dir <path>  where signing keys are kept across restarts (default: ./.understudy)
+  -h, --help         show this help`;
+
+export function parseProviderArgs(
+  argv: readonly string[],
+  cwd: string = process.cwd(),
+): ProviderConfig | 'help' {
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    ({ values } = parseArgs({
+      args: [...argv],
+      strict: true,
+      allowPositionals: false,
+      options: {
+        seed: { type: 'string' },
+        port: { type: 'string' },
+        host: { type: 'string' },
+        issuer: { type: 'string' },
+        'data-dir': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }));
+  } catch (cause) {
+    throw new UsageError((cause as Error).message.split('\n')[0]);
+  }
+  if (values.help) return 'help';
+
+  return Object.freeze({
+    host: parseHost(values.host as string | undefined),
+    port: parsePort(values.port as string | undefined),
+    issuerBase: parseIssuerBase(values.issuer as string | undefined),
+    dataDir: resolve(cwd, (values['data-dir'] as string | undefined) ?? '.understudy'),
+    seedPath: values.seed === undefined ? undefined : resolve(cwd, values.seed as string),
+  });
+}
+
+function parsePort(raw: string | undefined): number {
+  if (raw === undefined) return 4000;
+  const port = Number(raw);
+  if (!/^\d+$/.test(raw) || port > 65535) {
+    throw new UsageError(`--port must be a whole number from 0 to 65535, got "${raw}"`);
+  }
+  return port;
+}
+
+function parseHost(raw: string | undefined): string {
+  if (raw === undefined) return '127.0.0.1';
+  if (raw.trim() === '') throw new UsageError('--host must not be empty');
+  return raw;
+}
+
+function parseIssuerBase(raw: string | undefined): string | undefined {
+  if (raw === undefined) return undefined;
+  if (!URL.canParse(raw)) throw new UsageError(`--issuer must be an absolute URL, got "${raw}"`);
+  const url = new URL(raw);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new UsageError(`--issuer must use http or https, got "${raw}"`);
+  }
+  if (url.search || url.hash) {
+    throw new UsageError(`--issuer must not have a query or fragment, got "${raw}"`);
+  }
+  if (url.pathname !== '/') {
+    throw new UsageError(
+      `--issuer is the origin only (each issuer is <origin>/oauth2/<id>), got "${raw}"`,
+    );
+  }
+  // Okta clients concatenate "/v1/..." onto the issuer, so it must never end in "/".
+  return url.origin;
+}

@@ -1,0 +1,38 @@
+/**
+ * Reshapes oidc-provider's JWT access tokens into Okta's: `ver`, `cid`, `uid`, `scp` as an array,
+ * `sub` = the user's login, `groups`, and a header without `typ`.
+ */
+import type { AccessToken, ClientCredentials, KoaContextWithOIDC } from 'oidc-provider';
+import type { AccountStore } from '../accounts.js';
+
+interface JwtParts {
+  header?: Record<string, unknown> | undefined;
+  payload: Record<string, unknown>;
+}
+
+export function createAccessTokenCustomizer(accounts: AccountStore) {
+  return (_ctx: KoaContextWithOIDC, token: AccessToken | ClientCredentials, jwt: JwtParts) => {
+    const { payload } = jwt;
+    // Okta sends no typ; never "JWT", which strict RFC 9068 verifiers reject.
+    jwt.header = { ...jwt.header, typ: undefined };
+    const scopes = typeof payload.scope === 'string' ? payload.scope.split(' ') : [];
+    const clientId = payload.client_id;
+    delete payload.scope;
+    delete payload.client_id;
+    Object.assign(payload, { ver: 1, cid: clientId, scp: scopes });
+
+    const accountId = 'accountId' in token ? token.accountId : undefined;
+    const user = accountId ? accounts.findUserById(accountId) : undefined;
+    if (!user) return;
+    Object.assign(payload, {
+      uid: user.id,
+      sub: user.login,
+      ...('authTime' in token && typeof token.authTime === 'number'
+        ? { auth_time: token.authTime }
+        : undefined),
+      // Okta's default API tokens carry groups regardless of scope; resource servers rely on it.
+      groups: [...user.groups],
+      ...user.claims,
+    });
+  };
+}

@@ -1,0 +1,46 @@
+/**
+ * Reads an application/x-www-form-urlencoded body in front of oidc-provider and then lets the
+ * provider read the same bytes again, because a request we don't answer still goes to it and
+ * it must never see an already-consumed stream.
+ */
+import type { IncomingMessage } from 'node:http';
+import { Readable } from 'node:stream';
+import type { Context } from 'koa';
+
+const limit = 56 * 1024;
+
+export async function readFormBody(ctx: Context): Promise<URLSearchParams> {
+  if (!ctx.is('application/x-www-form-urlencoded')) return new URLSearchParams();
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of ctx.req) {
+    size += (chunk as Buffer).length;
+    if (size > limit) ctx.throw(413, 'request entity too large');
+    chunks.push(chunk as Buffer);
+  }
+  const body = Buffer.concat(chunks);
+  ctx.req = replayable(ctx.req, body);
+  return new URLSearchParams(body.toString('utf8'));
+}
+
+function replayable(req: IncomingMessage, body: Buffer): IncomingMessage {
+  const replay = Readable.from([body]);
+  return new Proxy(req, {
+    get(target, property, receiver) {
+      switch (property) {
+        case 'readable':
+          return replay.readable;
+        case 'readableEncoding':
+          return null;
+        case 'iterator':
+          return replay.iterator.bind(replay);
+        case Symbol.asyncIterator:
+          return replay[Symbol.asyncIterator].bind(replay);
+        default: {
+          const value = Reflect.get(target, property, receiver);
+          return typeof value === 'function' ? value.bind(target) : value;
+        }
+      }
+    },
+  });
+}

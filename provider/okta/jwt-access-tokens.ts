@@ -1,0 +1,157 @@
+/**
+ * Okta accepts its own JWT access tokens at /v1/userinfo, /v1/introspect and /v1/revoke;
+ * oidc-provider refuses structured tokens at all three. Requests carrying a JWS are answered
+ * here with Okta's response shapes; everything else (opaque refresh tokens) goes on to the
+ * provider.
+ */
+
+import { createLocalJWKSet, type JWTPayload, jwtVerify } from 'jose';
+import type { Context, Middleware } from 'koa';
+import type { SeedClient } from '../../seed/schema.js';
+import { type AccountStore, claimsByScope } from '../accounts.js';
+import { authenticateClient } from './client-auth.js';
+import { readFormBody } from './form-body.js';
+import type { RevokedTokens } from './revoked-tokens.js';
+
+export interface JwtAccessTokenOptions {
+  mountPath: string;
+  issuer: string;
+  audience: string;
+  publicKeys: { keys: Record<string, unknown>[] };
+  accounts: AccountStore;
+  clients: ReadonlyMap<string, SeedClient>;
+  revoked: RevokedTokens;
+  routes: { userinfo: string; introspection: string; revocation: string };
+}
+
+interface OktaAccessToken extends JWTPayload {
+  jti: string;
+  exp: number;
+  cid?: string;
+  uid?: string;
+  scp?: string[];
+}
+
+const jwsPattern = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
+
+export function jwtAccessTokenEndpoints(options: JwtAccessTokenOptions): Middleware {
+  const { mountPath, routes } = options;
+  const keySet = createLocalJWKSet(options.publicKeys as Parameters<typeof createLocalJWKSet>[0]);
+  const paths = {
+    userinfo: `${mountPath}${routes.userinfo}`.toLowerCase(),
+    introspection: `${mountPath}${routes.introspection}`.toLowerCase(),
+    revocation: `${mountPath}${routes.revocation}`.toLowerCase(),
+  };
+
+  async function verify(
+    token: string,
+    ignoreExpiration = false,
+  ): Promise<OktaAccessToken | undefined> {
+    try {
+      const { payload } = await jwtVerify<OktaAccessToken>(token, keySet, {
+        issuer: options.issuer,
+        audience: options.audience,
+        algorithms: ['RS256'],
+        ...(ignoreExpiration ? { currentDate: new Date(0) } : { clockTolerance: 15 }),
+      });
+      if (typeof payload.jti !== 'string' || typeof payload.exp !== 'number') return undefined;
+      return payload;
+    } catch {
+      return undefined;
+    }
+  }
+
+  async function userinfo(ctx: Context, token: string) {
+    const payload = await verify(token);
+    const user = payload?.uid ? options.accounts.findUserById(payload.uid) : undefined;
+    if (!payload || options.revoked.has(payload.jti) || !user) {
+      return bearerError(ctx, 401, 'invalid_token', 'The access token is invalid.');
+    }
+    const scopes = payload.scp ?? [];
+    if (!scopes.includes('openid')) {
+      return bearerError(
+        ctx,
+        403,
+        'insufficient_scope',
+        'The access token must provide access to at least one of these scopes - openid',
+      );
+    }
+    const released = new Set<string>(scopes.flatMap((scope) => scopeClaims(scope)));
+    const claims = options.accounts.profileClaims(user);
+    ctx.set('cache-control', 'no-store');
+    ctx.body = {
+      ...Object.fromEntries(Object.entries(claims).filter(([name]) => released.has(name))),
+      ...user.claims,
+      sub: user.id,
+    };
+  }
+
+  async function introspect(ctx: Context, client: SeedClient, token: string) {
+    const payload = await verify(token);
+    ctx.set('cache-control', 'no-store');
+    const foreign =
+      client.token_endpoint_auth_method === 'none' && payload?.cid !== client.client_id;
+    if (!payload || options.revoked.has(payload.jti) || foreign) {
+      ctx.body = { active: false };
+      return;
+    }
+    const { scp = [], cid, uid, ...rest } = payload;
+    ctx.body = {
+      active: true,
+      scope: scp.join(' '),
+      username: uid ? payload.sub : cid,
+      ...rest,
+      token_type: 'Bearer',
+      client_id: cid,
+      ...(uid ? { uid } : undefined),
+    };
+  }
+
+  async function revoke(ctx: Context, client: SeedClient, token: string) {
+    // Like Okta, revoking an invalid, expired or foreign token is still a success.
+    const payload = await verify(token, true);
+    if (payload && payload.cid === client.client_id)
+      options.revoked.revoke(payload.jti, payload.exp);
+    ctx.status = 200;
+    ctx.body = '';
+  }
+
+  return async (ctx, next) => {
+    const path = ctx.path.toLowerCase().replace(/\/$/, '');
+    if (path === paths.userinfo && (ctx.method === 'GET' || ctx.method === 'POST')) {
+      const token = /^Bearer\s+(\S+)$/i.exec(ctx.get('authorization'))?.[1];
+      if (token && jwsPattern.test(token)) return userinfo(ctx, token);
+      return next();
+    }
+    if ((path !== paths.introspection && path !== paths.revocation) || ctx.method !== 'POST') {
+      return next();
+    }
+    const body = await readFormBody(ctx);
+    const token = body.get('token') ?? '';
+    if (!jwsPattern.test(token)) return next();
+    const auth = authenticateClient(ctx, body, options.clients);
+    if (!auth.ok) {
+      if (auth.error === 'invalid_client') ctx.set('www-authenticate', 'Basic realm="understudy"');
+      ctx.status = auth.error === 'invalid_client' ? 401 : 400;
+      ctx.body = { error: auth.error, error_description: auth.error_description };
+      return;
+    }
+    if (path === paths.introspection) return introspect(ctx, auth.client, token);
+    return revoke(ctx, auth.client, token);
+  };
+}
+
+function scopeClaims(scope: string): readonly string[] {
+  return Object.hasOwn(claimsByScope, scope)
+    ? claimsByScope[scope as keyof typeof claimsByScope]
+    : [];
+}
+
+function bearerError(ctx: Context, status: number, error: string, description: string) {
+  ctx.status = status;
+  ctx.set(
+    'www-authenticate',
+    `Bearer authorization_uri="${ctx.origin}", realm="${ctx.origin}", scope="openid", error="${error}", error_description="${description}", resource=""`,
+  );
+  ctx.body = { error, error_description: description };
+}

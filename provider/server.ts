@@ -1,0 +1,155 @@
+/**
+ * createServer: the Koa host. It mounts each authorization server at /oauth2/{id}, puts the
+ * Okta-shaped middleware and the login pages in front of it, and is the one error boundary.
+ */
+import Koa, { type Context, type Middleware } from 'koa';
+import mount from 'koa-mount';
+import type Provider from 'oidc-provider';
+import type { Seed } from '../seed/schema.js';
+import { createAccountStore } from './accounts.js';
+import { createInteractionRouter } from './interactions/router.js';
+import { type KeyMaterial, publicJwk } from './keys.js';
+import { oktaDiscovery } from './okta/discovery.js';
+import { immediateLogout } from './okta/immediate-logout.js';
+import { jwtAccessTokenEndpoints } from './okta/jwt-access-tokens.js';
+import { offlineAccessWithoutConsent } from './okta/offline-access.js';
+import { RevokedTokens } from './okta/revoked-tokens.js';
+import { issuerFor, oktaRoutes } from './okta/routes.js';
+import { createProvider } from './provider.js';
+import { renderErrorPage } from './views/error-page.js';
+
+export interface CreateServerOptions {
+  /** e.g. http://localhost:4000; each issuer is {issuerBase}/oauth2/{id}. */
+  issuerBase: string;
+  seed: Seed;
+  keys: KeyMaterial;
+}
+
+export interface UnderstudyServer {
+  app: Koa;
+  /** Issuer of each authorization server, by id. */
+  issuers: ReadonlyMap<string, string>;
+  providers: ReadonlyMap<string, Provider>;
+}
+
+export function createServer({ issuerBase, seed, keys }: CreateServerOptions): UnderstudyServer {
+  const app = new Koa();
+  // koa-mount runs the provider on this app's ctx.cookies, so both must sign with the same keys.
+  app.keys = [...keys.cookieSecrets];
+  app.silent = true;
+
+  const accounts = createAccountStore(seed);
+  const clients = new Map(seed.clients.map((client) => [client.client_id, client]));
+  const publicKeys = { keys: keys.signingKeys.map(publicJwk) };
+  const issuers = new Map<string, string>();
+  const providers = new Map<string, Provider>();
+
+  app.use(errorBoundary);
+  app.use(health);
+
+  for (const server of seed.authorizationServers) {
+    const issuer = issuerFor(issuerBase, server.id);
+    const mountPath = `/oauth2/${server.id}`;
+    const provider = createProvider({
+      issuer,
+      mountPath,
+      server,
+      seed,
+      accounts,
+      keys,
+    });
+    issuers.set(server.id, issuer);
+    providers.set(server.id, provider);
+
+    const interactions = createInteractionRouter({
+      mountPath,
+      provider,
+      accounts,
+      users: seed.users,
+      clients,
+      csrfSecret: keys.cookieSecrets[0] ?? '',
+    });
+    app.use(interactions.routes());
+    app.use(oktaDiscovery(mountPath));
+    app.use(offlineAccessWithoutConsent(`${mountPath}${oktaRoutes.authorization}`));
+    app.use(immediateLogout(provider, `understudy_${server.id}_session`));
+    app.use(
+      jwtAccessTokenEndpoints({
+        mountPath,
+        issuer,
+        audience: server.audience,
+        publicKeys,
+        accounts,
+        clients,
+        revoked: new RevokedTokens(),
+        routes: oktaRoutes,
+      }),
+    );
+    app.use(mount(mountPath, provider));
+  }
+
+  app.use(unknownAuthorizationServer);
+  return { app, issuers, providers };
+}
+
+const health: Middleware = async (ctx, next) => {
+  if (ctx.path !== '/health') return next();
+  ctx.set('cache-control', 'no-store');
+  ctx.body = { status: 'ok' };
+};
+
+/** Okta's answer for a path under no authorization server. */
+const unknownAuthorizationServer: Middleware = async (ctx) => {
+  ctx.status = 404;
+  ctx.body = {
+    errorCode: 'E0000007',
+    errorSummary: `Not found: Resource not found: ${ctx.path} (${ctx.method})`,
+    errorLink: 'E0000007',
+    errorId: 'understudy',
+    errorCauses: [],
+  };
+};
+
+interface ProtocolError {
+  status?: number;
+  statusCode?: number;
+  expose?: boolean;
+  error?: string;
+  error_description?: string;
+  message?: string;
+}
+
+/**
+ * Errors that escape our own routes (the provider answers its own) become the OAuth error
+ * code and a readable page or JSON body; internals are logged, never shown.
+ */
+async function errorBoundary(ctx: Context, next: () => Promise<unknown>) {
+  try {
+    await next();
+  } catch (caught) {
+    const err = (caught ?? {}) as ProtocolError;
+    const status = err.status ?? err.statusCode ?? 500;
+    const exposed = status < 500 && err.expose !== false;
+    if (!exposed) console.error('understudy: unhandled error', caught);
+    const body = exposed
+      ? {
+          error: err.error ?? (status === 404 ? 'not_found' : 'invalid_request'),
+          error_description: err.error_description ?? err.message,
+        }
+      : { error: 'server_error', error_description: 'oops! something went wrong' };
+    ctx.status = exposed ? status : 500;
+    ctx.set('cache-control', 'no-store');
+    if (ctx.accepts('json', 'html') === 'html') {
+      ctx.type = 'html';
+      ctx.body = renderErrorPage({
+        ...body,
+        hint:
+          (caught as Error)?.name === 'SessionNotFound'
+            ? 'This sign-in has expired or was already completed. Go back to the application and sign in again.'
+            : undefined,
+      });
+    } else {
+      ctx.body = body;
+    }
+  }
+}

@@ -1,0 +1,74 @@
+/**
+ * Reads and validates a seed file. Every failure names the file, the path inside it and the
+ * problem, so a bad seed stops start-up with one readable message.
+ */
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import type { z } from 'zod';
+import { type Seed, seedSchema } from './schema.js';
+
+export const defaultSeedPath = fileURLToPath(new URL('../../seed/default.json', import.meta.url));
+
+export class SeedError extends Error {
+  readonly file: string;
+  readonly problems: readonly string[];
+
+  constructor(file: string, problems: string[]) {
+    super(`Invalid seed ${file}:\n${problems.map((problem) => `  ${problem}`).join('\n')}`);
+    this.name = 'SeedError';
+    this.file = file;
+    this.problems = problems;
+  }
+}
+
+export async function loadSeed(file: string = defaultSeedPath): Promise<Seed> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (cause) {
+    const code = (cause as NodeJS.ErrnoException).code;
+    throw new SeedError(file, [
+      code === 'ENOENT' ? 'file not found' : `cannot be read (${code ?? String(cause)})`,
+    ]);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (cause) {
+    throw new SeedError(file, [`malformed JSON: ${(cause as Error).message}`]);
+  }
+  return parseSeed(json, file);
+}
+
+/** Validates an in-memory seed object; `source` names it in error messages. */
+export function parseSeed(input: unknown, source = '<seed object>'): Seed {
+  const result = seedSchema.safeParse(input);
+  if (!result.success) {
+    throw new SeedError(source, result.error.issues.map(formatIssue));
+  }
+  return deepFreeze(result.data);
+}
+
+function formatIssue(issue: z.core.$ZodIssue): string {
+  const where = formatPath(issue.path);
+  return where ? `${where}: ${issue.message}` : issue.message;
+}
+
+export function formatPath(path: readonly PropertyKey[]): string {
+  let out = '';
+  for (const segment of path) {
+    if (typeof segment === 'number') out += `[${segment}]`;
+    else if (/^[A-Za-z_$][\w$]*$/.test(String(segment)))
+      out += out ? `.${String(segment)}` : String(segment);
+    else out += `[${JSON.stringify(String(segment))}]`;
+  }
+  return out;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
+}

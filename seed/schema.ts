@@ -1,0 +1,240 @@
+/**
+ * The seed file's schema: users, groups, clients, authorization servers and the demo's team
+ * data, validated as one document so cross-references (a user's groups, a team's group) are
+ * checked together.
+ */
+import { z } from 'zod';
+
+const oktaId = (prefix: string) =>
+  z
+    .string()
+    .regex(
+      new RegExp(`^${prefix}[A-Za-z0-9]{17}$`),
+      `must be "${prefix}" followed by 17 letters or digits, like Okta's ids`,
+    );
+
+const uri = z.string().refine((value) => {
+  if (!URL.canParse(value)) return false;
+  const url = new URL(value);
+  return !url.hash && (url.protocol === 'http:' || url.protocol === 'https:');
+}, 'must be an absolute http(s) URL without a fragment');
+
+const origin = z.string().refine((value) => {
+  if (!URL.canParse(value)) return false;
+  return new URL(value).origin === value;
+}, 'must be an origin such as http://localhost:3000 (scheme, host and port, no path)');
+
+// Secrets travel un-encoded in HTTP Basic by some Okta libraries; a '+' or '%' would break them.
+const secret = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]{16,}$/, 'must be at least 16 characters from [A-Za-z0-9_-]');
+
+const scopeToken = z.string().regex(/^[\x21\x23-\x5B\x5D-\x7E]+$/, 'must be a valid scope token');
+
+export const authorizationServerSchema = z.strictObject({
+  id: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]+$/, 'must contain only letters, digits, "_" and "-"')
+    .describe('Path segment of the issuer: http://host/oauth2/{id}'),
+  name: z.string().min(1).optional(),
+  audience: z.string().min(1).describe('The "aud" of access tokens, e.g. api://default'),
+  scopes: z.array(scopeToken).default([]).describe('Custom scopes besides the OIDC ones'),
+  refreshTokenLifetimeSeconds: z.number().int().positive().default(2_592_000),
+});
+
+export const groupSchema = z.strictObject({
+  name: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]+$/, 'must contain only letters, digits, "_", "." and "-"'),
+  description: z.string().optional(),
+});
+
+export const userSchema = z.strictObject({
+  id: oktaId('00u'),
+  login: z.string().min(1),
+  email: z.email(),
+  givenName: z.string().min(1),
+  familyName: z.string().min(1),
+  name: z.string().min(1).optional().describe('Defaults to "givenName familyName"'),
+  password: z.string().min(1),
+  groups: z.array(z.string()).default([]),
+  locale: z.string().default('en-US'),
+  zoneinfo: z.string().default('America/Los_Angeles'),
+  claims: z
+    .record(z.string(), z.json())
+    .default({})
+    .describe('Extra claims added to ID and access tokens'),
+});
+
+export const clientSchema = z.strictObject({
+  client_id: z.string().regex(/^[A-Za-z0-9_-]{3,}$/, 'must be 3+ characters from [A-Za-z0-9_-]'),
+  client_secret: secret.optional(),
+  client_name: z.string().min(1),
+  token_endpoint_auth_method: z
+    .enum(['client_secret_basic', 'client_secret_post', 'none'])
+    .default('client_secret_basic'),
+  grant_types: z
+    .array(
+      z.enum([
+        'authorization_code',
+        'refresh_token',
+        'client_credentials',
+        'implicit',
+        'urn:ietf:params:oauth:grant-type:device_code',
+      ]),
+    )
+    .default(['authorization_code', 'refresh_token']),
+  response_types: z.array(z.enum(['code', 'id_token', 'code id_token'])).default(['code']),
+  redirect_uris: z.array(uri).default([]),
+  post_logout_redirect_uris: z.array(uri).default([]),
+  requirePkce: z
+    .boolean()
+    .default(false)
+    .describe('Require PKCE (S256). Always required for public clients.'),
+  consentRequired: z
+    .boolean()
+    .default(false)
+    .describe('Show a consent page instead of granting first-party access silently'),
+  allowedOrigins: z
+    .array(origin)
+    .default([])
+    .describe(
+      'Browser origins allowed to call the token endpoint (CORS), like Okta trusted origins',
+    ),
+});
+
+export const expenseSchema = z.strictObject({
+  name: z.string().min(1),
+  item: z.string().min(1),
+  amount: z.number().nonnegative(),
+});
+
+export const teamSchema = z.strictObject({
+  id: z.string().regex(/^[a-z0-9-]+$/, 'must contain only lowercase letters, digits and "-"'),
+  label: z.string().min(1),
+  group: z.string(),
+  expenses: z.array(expenseSchema).default([]),
+});
+
+export const seedSchema = z
+  .strictObject({
+    $schema: z.string().optional(),
+    org: z
+      .strictObject({ id: oktaId('00o'), name: z.string().min(1) })
+      .default({ id: '00o1understudyorg00', name: 'Understudy' }),
+    authorizationServers: z.array(authorizationServerSchema).min(1),
+    groups: z.array(groupSchema).default([]),
+    users: z.array(userSchema).min(1),
+    clients: z.array(clientSchema).min(1),
+    teams: z.array(teamSchema).default([]),
+    adminGroup: z.string().optional().describe('Members of this group see every team'),
+  })
+  .superRefine((seed, ctx) => {
+    const groupNames = new Set(seed.groups.map((group) => group.name));
+    const unknownGroup = (name: string, path: (string | number)[]) =>
+      ctx.addIssue({
+        code: 'custom',
+        path,
+        message: `unknown group "${name}" (declared groups: ${[...groupNames].join(', ') || 'none'})`,
+      });
+
+    flagDuplicates(
+      seed.authorizationServers.map((as) => as.id),
+      'authorizationServers',
+      'id',
+      ctx,
+    );
+    flagDuplicates(
+      seed.groups.map((group) => group.name),
+      'groups',
+      'name',
+      ctx,
+    );
+    flagDuplicates(
+      seed.users.map((user) => user.id),
+      'users',
+      'id',
+      ctx,
+    );
+    flagDuplicates(
+      seed.users.map((user) => user.login.toLowerCase()),
+      'users',
+      'login',
+      ctx,
+    );
+    flagDuplicates(
+      seed.clients.map((client) => client.client_id),
+      'clients',
+      'client_id',
+      ctx,
+    );
+    flagDuplicates(
+      seed.teams.map((team) => team.id),
+      'teams',
+      'id',
+      ctx,
+    );
+
+    seed.users.forEach((user, i) => {
+      user.groups.forEach((name, j) => {
+        if (!groupNames.has(name)) unknownGroup(name, ['users', i, 'groups', j]);
+      });
+    });
+    seed.teams.forEach((team, i) => {
+      if (!groupNames.has(team.group)) unknownGroup(team.group, ['teams', i, 'group']);
+    });
+    if (seed.adminGroup !== undefined && !groupNames.has(seed.adminGroup)) {
+      unknownGroup(seed.adminGroup, ['adminGroup']);
+    }
+
+    seed.clients.forEach((client, i) => {
+      const isPublic = client.token_endpoint_auth_method === 'none';
+      if (isPublic && client.client_secret !== undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['clients', i, 'client_secret'],
+          message: 'a public client (token_endpoint_auth_method "none") must not have a secret',
+        });
+      }
+      if (!isPublic && client.client_secret === undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['clients', i, 'client_secret'],
+          message: `is required for token_endpoint_auth_method "${client.token_endpoint_auth_method}"`,
+        });
+      }
+      const redirects =
+        client.grant_types.includes('authorization_code') ||
+        client.grant_types.includes('implicit');
+      if (redirects && client.redirect_uris.length === 0) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['clients', i, 'redirect_uris'],
+          message: 'needs at least one URI for the authorization_code or implicit grant',
+        });
+      }
+    });
+  });
+
+function flagDuplicates(values: string[], list: string, field: string, ctx: z.RefinementCtx) {
+  const seen = new Map<string, number>();
+  values.forEach((value, index) => {
+    const first = seen.get(value);
+    if (first === undefined) {
+      seen.set(value, index);
+      return;
+    }
+    ctx.addIssue({
+      code: 'custom',
+      path: [list, index, field],
+      message: `duplicate ${field} "${value}" (also at ${list}[${first}])`,
+    });
+  });
+}
+
+export type SeedInput = z.input<typeof seedSchema>;
+export type Seed = z.output<typeof seedSchema>;
+export type SeedUser = Seed['users'][number];
+export type SeedClient = Seed['clients'][number];
+export type SeedAuthorizationServer = Seed['authorizationServers'][number];
+export type SeedTeam = Seed['teams'][number];
