@@ -2,12 +2,17 @@
  * Reads and validates a seed file. Every failure names the file, the path inside it and the
  * problem, so a bad seed stops start-up with one readable message.
  */
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import type { z } from 'zod';
 import { type Seed, seedSchema } from './schema.js';
 
-export const defaultSeedPath = fileURLToPath(new URL('../../seed/default.json', import.meta.url));
+// Beside this module when run from source; two levels up from the compiled dist/seed/.
+const besideModule = new URL('./default.json', import.meta.url);
+export const defaultSeedPath = fileURLToPath(
+  existsSync(besideModule) ? besideModule : new URL('../../seed/default.json', import.meta.url),
+);
 
 export class SeedError extends Error {
   readonly file: string;

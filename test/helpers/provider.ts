@@ -1,0 +1,54 @@
+/**
+ * Starts a real provider on an ephemeral loopback port for one test file, with its own data
+ * directory, and stops it afterwards.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type RunningProvider, listen } from '../../provider/listen.js';
+import { loadSeed } from '../../seed/load.js';
+import type { Seed } from '../../seed/schema.js';
+
+export interface TestProvider extends RunningProvider {
+  issuer: string;
+  seed: Seed;
+  dataDir: string;
+  stop(): Promise<void>;
+}
+
+export async function startTestProvider(
+  options: { seed?: Seed; dataDir?: string } = {},
+): Promise<TestProvider> {
+  const seed = options.seed ?? (await loadSeed());
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'understudy-test-'));
+  const running = await listen({ host: '127.0.0.1', port: 0, issuerBase: undefined, dataDir, seed });
+  const issuer = running.issuers.get('default') ?? [...running.issuers.values()][0] ?? '';
+  return {
+    ...running,
+    issuer,
+    seed,
+    dataDir,
+    async stop() {
+      await running.close();
+      if (!options.dataDir) rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export function seededClient(seed: Seed, name: 'web' | 'spa' | 'service' | 'partner') {
+  const match = {
+    web: (id: string) => id.includes('demo web app'),
+    spa: (id: string) => id.includes('SPA'),
+    service: (id: string) => id.includes('service'),
+    partner: (id: string) => id.includes('third party'),
+  }[name];
+  const client = seed.clients.find((candidate) => match(candidate.client_name));
+  if (!client) throw new Error(`no ${name} client in the seed`);
+  return client;
+}
+
+export function seededUser(seed: Seed, loginPrefix: string) {
+  const user = seed.users.find((candidate) => candidate.login.startsWith(loginPrefix));
+  if (!user) throw new Error(`no user ${loginPrefix} in the seed`);
+  return user;
+}
