@@ -7,6 +7,7 @@ import type { Seed, SeedAuthorizationServer, SeedClient } from '../seed/schema.j
 import { type AccountStore, claimsByScope } from './accounts.js';
 import { createLoadExistingGrant } from './interactions/grants.js';
 import type { KeyMaterial } from './keys.js';
+import { createMemoryAdapterFactory } from './memory-adapter.js';
 import { createAccessTokenCustomizer } from './okta/access-token-claims.js';
 import { deferLogout } from './okta/immediate-logout.js';
 import { oktaRoutes, tokenLifetimes } from './okta/routes.js';
@@ -39,6 +40,7 @@ export function createProvider(options: CreateProviderOptions): Provider {
   const cookiePrefix = `understudy_${server.id}`;
 
   const configuration: Configuration = {
+    adapter: createMemoryAdapterFactory(),
     clients: seed.clients.map(toClientMetadata),
     findAccount: accounts.findAccount,
     jwks: { keys: keys.signingKeys.map((key) => ({ ...key })) },

@@ -40,7 +40,7 @@ export async function loadSeed(file: string = defaultSeedPath): Promise<Seed> {
   try {
     json = JSON.parse(text);
   } catch (cause) {
-    throw new SeedError(file, [`malformed JSON: ${(cause as Error).message}`]);
+    throw new SeedError(file, [describeJsonError(text, cause as Error)]);
   }
   return parseSeed(json, file);
 }
@@ -52,6 +52,38 @@ export function parseSeed(input: unknown, source = '<seed object>'): Seed {
     throw new SeedError(source, result.error.issues.map(formatIssue));
   }
   return deepFreeze(result.data);
+}
+
+/** V8 sometimes leaves out where the JSON breaks; find the line and column ourselves. */
+function describeJsonError(text: string, error: Error): string {
+  const reason = error.message.replace(/,? ".*" is not valid JSON$/s, '').replace(/ in JSON at position.*$/s, '');
+  const offset = firstBadOffset(text);
+  const before = text.slice(0, offset);
+  const line = before.split('\n').length;
+  const column = offset - before.lastIndexOf('\n');
+  return `malformed JSON at line ${line}, column ${column}: ${reason}`;
+}
+
+/** The length of the longest prefix that could still become valid JSON. */
+function firstBadOffset(text: string): number {
+  const viable = (length: number) => {
+    try {
+      JSON.parse(text.slice(0, length));
+      return true;
+    } catch (error) {
+      const message = (error as Error).message;
+      const position = /at position (\d+)/.exec(message)?.[1];
+      return /Unexpected end of JSON input/.test(message) || Number(position) >= length;
+    }
+  };
+  let low = 0;
+  let high = text.length;
+  while (low < high) {
+    const middle = Math.ceil((low + high) / 2);
+    if (viable(middle)) low = middle;
+    else high = middle - 1;
+  }
+  return low;
 }
 
 function formatIssue(issue: z.core.$ZodIssue): string {

@@ -1,0 +1,203 @@
+/**
+ * The other ways in: a third-party client's consent page, client_credentials for services,
+ * a public client's PKCE, and the Okta paths for device authorization and PAR.
+ */
+import { createRemoteJWKSet, jwtVerify } from 'jose';
+import * as client from 'openid-client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseSeed } from '../../seed/load.js';
+import { Browser, formsOf } from '../helpers/browser.js';
+import { seededClient, seededUser, startTestProvider, type TestProvider } from '../helpers/provider.js';
+
+let provider: TestProvider;
+beforeAll(async () => {
+  provider = await startTestProvider();
+});
+afterAll(() => provider.stop());
+
+const discover = (clientId: string, auth: client.ClientAuth) =>
+  client.discovery(new URL(provider.issuer), clientId, undefined, auth, {
+    execute: [client.allowInsecureRequests],
+  });
+
+describe('consent', () => {
+  it('shows a real consent page to a client marked as needing consent', async () => {
+    const partner = seededClient(provider.seed, 'partner');
+    const config = await discover(partner.client_id, client.ClientSecretBasic(partner.client_secret ?? ''));
+    const redirectUri = partner.redirect_uris[0] ?? '';
+    const url = client.buildAuthorizationUrl(config, {
+      redirect_uri: redirectUri,
+      scope: 'openid email',
+      state: 'st',
+    });
+    const browser = new Browser();
+    const login = await browser.open(url.href, redirectUri);
+    const picker = formsOf(login).find((form) => form.buttons.some((b) => b.name === 'user_id'));
+    const hannah = seededUser(provider.seed, 'hannah.smith');
+    const consent = await browser.submit(picker!, { user_id: hannah.id }, redirectUri);
+    expect(consent.status).toBe(200);
+    expect(consent.body).toContain('Allow access?');
+    expect(consent.body).toContain('Partner Reports (third party)');
+    expect(consent.body).toContain('<code>email</code>');
+
+    const allow = formsOf(consent).find((form) => form.action.endsWith('/confirm'));
+    const callback = await browser.submit(allow!, {}, redirectUri);
+    expect(new URL(callback.url).searchParams.get('code')).toBeTruthy();
+  });
+
+  it('skips consent for first-party clients', async () => {
+    const web = seededClient(provider.seed, 'web');
+    const config = await discover(web.client_id, client.ClientSecretBasic(web.client_secret ?? ''));
+    const redirectUri = web.redirect_uris[0] ?? '';
+    const url = client.buildAuthorizationUrl(config, {
+      redirect_uri: redirectUri,
+      scope: 'openid email offline_access',
+      code_challenge: await client.calculatePKCECodeChallenge(client.randomPKCECodeVerifier()),
+      code_challenge_method: 'S256',
+    });
+    const browser = new Browser();
+    const login = await browser.open(url.href, redirectUri);
+    const picker = formsOf(login).find((form) => form.buttons.some((b) => b.name === 'user_id'));
+    const callback = await browser.submit(
+      picker!,
+      { user_id: seededUser(provider.seed, 'sarah').id },
+      redirectUri,
+    );
+    expect(callback.status).toBe(303);
+    expect(new URL(callback.url).searchParams.get('code')).toBeTruthy();
+  });
+});
+
+describe('client_credentials', () => {
+  it('issues an Okta-shaped JWT for the service client', async () => {
+    const service = seededClient(provider.seed, 'service');
+    const config = await discover(service.client_id, client.ClientSecretBasic(service.client_secret ?? ''));
+    const tokens = await client.clientCredentialsGrant(config, { scope: 'expenses:read' });
+    const { payload, protectedHeader } = await jwtVerify(
+      tokens.access_token,
+      createRemoteJWKSet(new URL(`${provider.issuer}/v1/keys`)),
+      { issuer: provider.issuer, audience: 'api://default' },
+    );
+    expect(protectedHeader.typ).toBeUndefined();
+    expect(payload).toMatchObject({ ver: 1, cid: service.client_id, sub: service.client_id });
+    expect(payload.scp).toEqual(['expenses:read']);
+    expect(payload).not.toHaveProperty('uid');
+  });
+
+  it('rejects a wrong client secret', async () => {
+    const service = seededClient(provider.seed, 'service');
+    const config = await discover(service.client_id, client.ClientSecretBasic('wrong-secret-value'));
+    const failure = await client.clientCredentialsGrant(config, {}).catch((error) => error);
+    expect(failure).toBeInstanceOf(client.WWWAuthenticateChallengeError);
+    expect(failure.status).toBe(401);
+    expect(failure.cause[0].parameters.error).toBe('invalid_client');
+  });
+});
+
+describe('public clients', () => {
+  it('requires PKCE of the SPA, and lets it exchange the code with no secret', async () => {
+    const spa = seededClient(provider.seed, 'spa');
+    const config = await discover(spa.client_id, client.None());
+    const redirectUri = spa.redirect_uris[0] ?? '';
+
+    const noPkce = client.buildAuthorizationUrl(config, { redirect_uri: redirectUri, scope: 'openid' });
+    const refused = await new Browser().open(noPkce.href, redirectUri);
+    expect(new URL(refused.url).searchParams.get('error')).toBe('invalid_request');
+
+    const verifier = client.randomPKCECodeVerifier();
+    const url = client.buildAuthorizationUrl(config, {
+      redirect_uri: redirectUri,
+      scope: 'openid profile',
+      code_challenge: await client.calculatePKCECodeChallenge(verifier),
+      code_challenge_method: 'S256',
+      state: 'spa',
+    });
+    const browser = new Browser();
+    const login = await browser.open(url.href, redirectUri);
+    const picker = formsOf(login).find((form) => form.buttons.some((b) => b.name === 'user_id'));
+    const callback = await browser.submit(
+      picker!,
+      { user_id: seededUser(provider.seed, 'alice').id },
+      redirectUri,
+    );
+    const tokens = await client.authorizationCodeGrant(config, new URL(callback.url), {
+      pkceCodeVerifier: verifier,
+      expectedState: 'spa',
+    });
+    expect(tokens.access_token).toBeTruthy();
+  });
+
+  it('answers CORS for the SPA origin at the token endpoint', async () => {
+    const spa = seededClient(provider.seed, 'spa');
+    const response = await fetch(`${provider.issuer}/v1/token`, {
+      method: 'POST',
+      headers: {
+        origin: 'http://localhost:3000',
+        'content-type': 'application/x-www-form-urlencoded',
+      },
+      body: new URLSearchParams({
+        grant_type: 'authorization_code',
+        client_id: spa.client_id,
+        code: 'nope',
+        code_verifier: client.randomPKCECodeVerifier(),
+        redirect_uri: spa.redirect_uris[0] ?? '',
+      }),
+    });
+    expect(response.status).toBe(400);
+    expect(response.headers.get('access-control-allow-origin')).toBe('http://localhost:3000');
+  });
+});
+
+describe('Okta endpoint paths', () => {
+  it('serves device authorization at /v1/device/authorize in Okta\'s shape', async () => {
+    const seed = parseSeed({
+      ...provider.seed,
+      clients: [
+        ...provider.seed.clients,
+        {
+          client_id: 'tv-app',
+          client_name: 'TV app',
+          token_endpoint_auth_method: 'none',
+          grant_types: ['urn:ietf:params:oauth:grant-type:device_code', 'refresh_token'],
+          response_types: [],
+        },
+      ],
+    });
+    const withDevice = await startTestProvider({ seed });
+    try {
+      const response = await fetch(`${withDevice.issuer}/v1/device/authorize`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ client_id: 'tv-app', scope: 'openid profile' }),
+      });
+      expect(response.status).toBe(200);
+      const body = (await response.json()) as Record<string, unknown>;
+      expect(body).toMatchObject({ expires_in: 600 });
+      expect(body.user_code).toMatch(/^[A-Z]{8}$/);
+      expect(typeof body.device_code).toBe('string');
+      expect(String(body.verification_uri)).toContain('/oauth2/default/v1/device/verify');
+    } finally {
+      await withDevice.stop();
+    }
+  });
+
+  it('accepts pushed authorization requests at /v1/par', async () => {
+    const web = seededClient(provider.seed, 'web');
+    const config = await discover(web.client_id, client.ClientSecretBasic(web.client_secret ?? ''));
+    const url = await client.buildAuthorizationUrlWithPAR(config, {
+      redirect_uri: web.redirect_uris[0] ?? '',
+      scope: 'openid',
+      code_challenge: await client.calculatePKCECodeChallenge(client.randomPKCECodeVerifier()),
+      code_challenge_method: 'S256',
+    });
+    expect(url.pathname).toBe('/oauth2/default/v1/authorize');
+    expect(url.searchParams.get('request_uri')).toMatch(/^urn:ietf:params:oauth:request_uri:/);
+  });
+
+  it('answers 404 with Okta\'s error shape under an unknown authorization server', async () => {
+    const origin = new URL(provider.issuer).origin;
+    const response = await fetch(`${origin}/oauth2/unknown/.well-known/openid-configuration`);
+    expect(response.status).toBe(404);
+    expect(await response.json()).toMatchObject({ errorCode: 'E0000007' });
+  });
+});

@@ -1,0 +1,130 @@
+/**
+ * A bad seed stops start-up with the file, the path inside it and the problem.
+ */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { formatPath, loadSeed, SeedError } from '../../../seed/load.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'understudy-seed-'));
+const valid = await loadSeed();
+
+async function problemsOf(content: unknown, name = 'seed.json') {
+  const file = join(dir, name);
+  writeFileSync(file, typeof content === 'string' ? content : JSON.stringify(content));
+  const error = await loadSeed(file).then(
+    () => undefined,
+    (caught: unknown) => caught,
+  );
+  expect(error).toBeInstanceOf(SeedError);
+  const seedError = error as SeedError;
+  expect(seedError.file).toBe(file);
+  expect(seedError.message).toContain(file);
+  return seedError.problems;
+}
+
+const withUsers = (mutate: (users: Record<string, unknown>[]) => void) => {
+  const users = structuredClone(valid.users) as unknown as Record<string, unknown>[];
+  mutate(users);
+  return { ...valid, users };
+};
+
+const withClients = (mutate: (clients: Record<string, unknown>[]) => void) => {
+  const clients = structuredClone(valid.clients) as unknown as Record<string, unknown>[];
+  mutate(clients);
+  return { ...valid, clients };
+};
+
+describe('loadSeed', () => {
+  it('loads the default seed: six demo users, their groups and the clients', () => {
+    expect(valid.users.map((user) => user.login)).toEqual([
+      'hannah.smith@task-vantage.com',
+      'grace.li@task-vantage.com',
+      'frank.wilson@task-vantage.com',
+      'carol.lee@task-vantage.com',
+      'alice.johnson@task-vantage.com',
+      'sarah.morgan@task-vantage.com',
+    ]);
+    for (const user of valid.users) expect(user.id).toMatch(/^00u[A-Za-z0-9]{17}$/);
+    expect(valid.users.find((user) => user.login.startsWith('hannah'))?.groups).toEqual(['admin']);
+    expect(valid.authorizationServers[0]).toMatchObject({ id: 'default', audience: 'api://default' });
+    expect(valid.groups.map((group) => group.name).sort()).toEqual(
+      ['admin', 'dev-advocacy', 'finance', 'hr', 'legal', 'marketing'],
+    );
+    for (const client of valid.clients) {
+      if (client.client_secret) expect(client.client_secret).toMatch(/^[A-Za-z0-9_-]+$/);
+    }
+    expect(Object.isFrozen(valid.users[0])).toBe(true);
+  });
+
+  it('reports malformed JSON with its line and column', async () => {
+    expect(await problemsOf('{\n  "users": [ }')).toEqual([
+      "malformed JSON at line 2, column 14: Unexpected token '}'",
+    ]);
+    expect(await problemsOf('{\n  "users": [],\n}')).toEqual([
+      'malformed JSON at line 3, column 1: Expected double-quoted property name',
+    ]);
+  });
+
+  it('reports a missing file', async () => {
+    await expect(loadSeed(join(dir, 'nope.json'))).rejects.toThrow(/nope\.json:\n\s+file not found/);
+  });
+
+  it('names an unknown group with its path', async () => {
+    const problems = await problemsOf(withUsers((users) => (users[3]!.groups = ['finance', 'sales'])));
+    expect(problems).toEqual([
+      'users[3].groups[1]: unknown group "sales" (declared groups: finance, hr, legal, marketing, dev-advocacy, admin)',
+    ]);
+  });
+
+  it('names a duplicate user id', async () => {
+    const problems = await problemsOf(withUsers((users) => (users[2]!.id = users[0]!.id)));
+    expect(problems).toEqual([`users[2].id: duplicate id "${valid.users[0]?.id}" (also at users[0])`]);
+  });
+
+  it('names a missing field', async () => {
+    const problems = await problemsOf(withUsers((users) => delete users[3]!.email));
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(/^users\[3\]\.email: /);
+  });
+
+  it('names a malformed email', async () => {
+    const problems = await problemsOf(withUsers((users) => (users[1]!.email = 'grace at example')));
+    expect(problems[0]).toMatch(/^users\[1\]\.email: Invalid email/);
+  });
+
+  it('names a bad redirect URI', async () => {
+    const problems = await problemsOf(
+      withClients((clients) => (clients[0]!.redirect_uris = ['http://localhost:3000/cb#frag', '/relative'])),
+    );
+    expect(problems).toEqual([
+      'clients[0].redirect_uris[0]: must be an absolute http(s) URL without a fragment',
+      'clients[0].redirect_uris[1]: must be an absolute http(s) URL without a fragment',
+    ]);
+  });
+
+  it('refuses secrets that Okta libraries would mangle in HTTP Basic', async () => {
+    const problems = await problemsOf(withClients((clients) => (clients[0]!.client_secret = 'abc+def%ghijklmnop')));
+    expect(problems[0]).toMatch(/^clients\[0\]\.client_secret: must be at least 16 characters from/);
+  });
+
+  it('refuses unknown fields so typos do not pass silently', async () => {
+    const problems = await problemsOf(withUsers((users) => (users[0]!.gruops = []))); // sic
+    expect(problems[0]).toMatch(/^users\[0\]: Unrecognized key: "gruops"/);
+  });
+
+  it('refuses a user id that does not look like Okta\'s', async () => {
+    const problems = await problemsOf(withUsers((users) => (users[0]!.id = 'hannah')));
+    expect(problems).toEqual(['users[0].id: must be "00u" followed by 17 letters or digits, like Okta\'s ids']);
+  });
+});
+
+describe('formatPath', () => {
+  it('writes paths the way a reader would look them up', () => {
+    expect(formatPath(['users', 3, 'email'])).toBe('users[3].email');
+    expect(formatPath(['clients', 0, 'redirect_uris', 1])).toBe('clients[0].redirect_uris[1]');
+    expect(formatPath(['users', 0, 'claims', 'https://x/y'])).toBe('users[0].claims["https://x/y"]');
+    expect(formatPath([])).toBe('');
+  });
+});
