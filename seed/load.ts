@@ -56,7 +56,9 @@ export function parseSeed(input: unknown, source = '<seed object>'): Seed {
 
 /** V8 sometimes leaves out where the JSON breaks; find the line and column ourselves. */
 function describeJsonError(text: string, error: Error): string {
-  const reason = error.message.replace(/,? ".*" is not valid JSON$/s, '').replace(/ in JSON at position.*$/s, '');
+  const reason = error.message
+    .replace(/,? ".*" is not valid JSON$/s, '')
+    .replace(/ in JSON at position.*$/s, '');
   const offset = firstBadOffset(text);
   const before = text.slice(0, offset);
   const line = before.split('\n').length;

@@ -78,7 +78,8 @@ export function formsOf(page: Page): HtmlForm[] {
       const attrs = input[1] ?? '';
       const name = /name="([^"]*)"/i.exec(attrs)?.[1];
       const type = /type="([^"]*)"/i.exec(attrs)?.[1] ?? 'text';
-      if (name && type !== 'submit') fields[decode(name)] = decode(/value="([^"]*)"/i.exec(attrs)?.[1] ?? '');
+      if (name && type !== 'submit')
+        fields[decode(name)] = decode(/value="([^"]*)"/i.exec(attrs)?.[1] ?? '');
     }
     const buttons = [...inner.matchAll(/<button\b([^>]*)>([\s\S]*?)<\/button>/gi)].flatMap(
       (button) => {
@@ -89,7 +90,12 @@ export function formsOf(page: Page): HtmlForm[] {
           {
             name: decode(name),
             value: decode(/value="([^"]*)"/i.exec(attrs)?.[1] ?? ''),
-            label: decode((button[2] ?? '').replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ').trim()),
+            label: decode(
+              (button[2] ?? '')
+                .replace(/<[^>]+>/g, ' ')
+                .replace(/\s+/g, ' ')
+                .trim(),
+            ),
           },
         ];
       },

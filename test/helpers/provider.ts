@@ -5,7 +5,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type RunningProvider, listen } from '../../provider/listen.js';
+import { listen, type RunningProvider } from '../../provider/listen.js';
 import { loadSeed } from '../../seed/load.js';
 import type { Seed } from '../../seed/schema.js';
 
@@ -17,11 +17,17 @@ export interface TestProvider extends RunningProvider {
 }
 
 export async function startTestProvider(
-  options: { seed?: Seed; dataDir?: string } = {},
+  options: { seed?: Seed; dataDir?: string; port?: number } = {},
 ): Promise<TestProvider> {
   const seed = options.seed ?? (await loadSeed());
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'understudy-test-'));
-  const running = await listen({ host: '127.0.0.1', port: 0, issuerBase: undefined, dataDir, seed });
+  const running = await listen({
+    host: '127.0.0.1',
+    port: options.port ?? 0,
+    issuerBase: undefined,
+    dataDir,
+    seed,
+  });
   const issuer = running.issuers.get('default') ?? [...running.issuers.values()][0] ?? '';
   return {
     ...running,

@@ -5,7 +5,12 @@
 import * as client from 'openid-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Browser, formsOf, type Page } from '../helpers/browser.js';
-import { seededClient, seededUser, startTestProvider, type TestProvider } from '../helpers/provider.js';
+import {
+  seededClient,
+  seededUser,
+  startTestProvider,
+  type TestProvider,
+} from '../helpers/provider.js';
 
 let provider: TestProvider;
 let config: client.Configuration;
@@ -61,7 +66,11 @@ async function codeFor(loginPrefix: string) {
 }
 
 async function redeem(code: string, verifier: string | undefined) {
-  const body = new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: redirectUri });
+  const body = new URLSearchParams({
+    grant_type: 'authorization_code',
+    code,
+    redirect_uri: redirectUri,
+  });
   if (verifier !== undefined) body.set('code_verifier', verifier);
   const response = await fetch(`${provider.issuer}/v1/token`, {
     method: 'POST',
@@ -121,7 +130,10 @@ describe('authorization request errors', () => {
     expect(location.searchParams.get('error')).toBe('access_denied');
     expect(location.searchParams.get('state')).toBe(state);
     await expect(
-      client.authorizationCodeGrant(config, location, { pkceCodeVerifier: 'x', expectedState: state }),
+      client.authorizationCodeGrant(config, location, {
+        pkceCodeVerifier: 'x',
+        expectedState: state,
+      }),
     ).rejects.toMatchObject({ error: 'access_denied' });
   });
 

@@ -7,7 +7,12 @@ import * as client from 'openid-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseSeed } from '../../seed/load.js';
 import { Browser, formsOf } from '../helpers/browser.js';
-import { seededClient, seededUser, startTestProvider, type TestProvider } from '../helpers/provider.js';
+import {
+  seededClient,
+  seededUser,
+  startTestProvider,
+  type TestProvider,
+} from '../helpers/provider.js';
 
 let provider: TestProvider;
 beforeAll(async () => {
@@ -23,7 +28,10 @@ const discover = (clientId: string, auth: client.ClientAuth) =>
 describe('consent', () => {
   it('shows a real consent page to a client marked as needing consent', async () => {
     const partner = seededClient(provider.seed, 'partner');
-    const config = await discover(partner.client_id, client.ClientSecretBasic(partner.client_secret ?? ''));
+    const config = await discover(
+      partner.client_id,
+      client.ClientSecretBasic(partner.client_secret ?? ''),
+    );
     const redirectUri = partner.redirect_uris[0] ?? '';
     const url = client.buildAuthorizationUrl(config, {
       redirect_uri: redirectUri,
@@ -71,7 +79,10 @@ describe('consent', () => {
 describe('client_credentials', () => {
   it('issues an Okta-shaped JWT for the service client', async () => {
     const service = seededClient(provider.seed, 'service');
-    const config = await discover(service.client_id, client.ClientSecretBasic(service.client_secret ?? ''));
+    const config = await discover(
+      service.client_id,
+      client.ClientSecretBasic(service.client_secret ?? ''),
+    );
     const tokens = await client.clientCredentialsGrant(config, { scope: 'expenses:read' });
     const { payload, protectedHeader } = await jwtVerify(
       tokens.access_token,
@@ -86,7 +97,10 @@ describe('client_credentials', () => {
 
   it('rejects a wrong client secret', async () => {
     const service = seededClient(provider.seed, 'service');
-    const config = await discover(service.client_id, client.ClientSecretBasic('wrong-secret-value'));
+    const config = await discover(
+      service.client_id,
+      client.ClientSecretBasic('wrong-secret-value'),
+    );
     const failure = await client.clientCredentialsGrant(config, {}).catch((error) => error);
     expect(failure).toBeInstanceOf(client.WWWAuthenticateChallengeError);
     expect(failure.status).toBe(401);
@@ -100,7 +114,10 @@ describe('public clients', () => {
     const config = await discover(spa.client_id, client.None());
     const redirectUri = spa.redirect_uris[0] ?? '';
 
-    const noPkce = client.buildAuthorizationUrl(config, { redirect_uri: redirectUri, scope: 'openid' });
+    const noPkce = client.buildAuthorizationUrl(config, {
+      redirect_uri: redirectUri,
+      scope: 'openid',
+    });
     const refused = await new Browser().open(noPkce.href, redirectUri);
     expect(new URL(refused.url).searchParams.get('error')).toBe('invalid_request');
 
@@ -149,7 +166,7 @@ describe('public clients', () => {
 });
 
 describe('Okta endpoint paths', () => {
-  it('serves device authorization at /v1/device/authorize in Okta\'s shape', async () => {
+  it("serves device authorization at /v1/device/authorize in Okta's shape", async () => {
     const seed = parseSeed({
       ...provider.seed,
       clients: [
@@ -194,7 +211,7 @@ describe('Okta endpoint paths', () => {
     expect(url.searchParams.get('request_uri')).toMatch(/^urn:ietf:params:oauth:request_uri:/);
   });
 
-  it('answers 404 with Okta\'s error shape under an unknown authorization server', async () => {
+  it("answers 404 with Okta's error shape under an unknown authorization server", async () => {
     const origin = new URL(provider.issuer).origin;
     const response = await fetch(`${origin}/oauth2/unknown/.well-known/openid-configuration`);
     expect(response.status).toBe(404);

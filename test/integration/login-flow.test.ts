@@ -7,7 +7,12 @@ import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
 import * as client from 'openid-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Browser, formsOf } from '../helpers/browser.js';
-import { seededClient, seededUser, startTestProvider, type TestProvider } from '../helpers/provider.js';
+import {
+  seededClient,
+  seededUser,
+  startTestProvider,
+  type TestProvider,
+} from '../helpers/provider.js';
 
 let provider: TestProvider;
 let config: client.Configuration;
@@ -136,7 +141,7 @@ describe('Authorization Code + PKCE with openid-client', () => {
     expect(claims?.sub).toBe(seededUser(provider.seed, 'carol.lee').id);
   });
 
-  it('introspects the JWT access token in Okta\'s shape, then revokes it', async () => {
+  it("introspects the JWT access token in Okta's shape, then revokes it", async () => {
     const carol = seededUser(provider.seed, 'carol.lee');
     const web = seededClient(provider.seed, 'web');
     const token = state.tokens?.access_token ?? '';

@@ -4,7 +4,10 @@ import { renderSeedJsonSchema } from '../../../seed/json-schema.js';
 
 describe('seed/seed.schema.json', () => {
   it('is up to date with the zod schema (run `npm run seed:schema` after changing it)', () => {
-    const committed = readFileSync(new URL('../../../seed/seed.schema.json', import.meta.url), 'utf8');
+    const committed = readFileSync(
+      new URL('../../../seed/seed.schema.json', import.meta.url),
+      'utf8',
+    );
     expect(committed).toBe(renderSeedJsonSchema());
   });
 

@@ -48,10 +48,18 @@ describe('loadSeed', () => {
     ]);
     for (const user of valid.users) expect(user.id).toMatch(/^00u[A-Za-z0-9]{17}$/);
     expect(valid.users.find((user) => user.login.startsWith('hannah'))?.groups).toEqual(['admin']);
-    expect(valid.authorizationServers[0]).toMatchObject({ id: 'default', audience: 'api://default' });
-    expect(valid.groups.map((group) => group.name).sort()).toEqual(
-      ['admin', 'dev-advocacy', 'finance', 'hr', 'legal', 'marketing'],
-    );
+    expect(valid.authorizationServers[0]).toMatchObject({
+      id: 'default',
+      audience: 'api://default',
+    });
+    expect(valid.groups.map((group) => group.name).sort()).toEqual([
+      'admin',
+      'dev-advocacy',
+      'finance',
+      'hr',
+      'legal',
+      'marketing',
+    ]);
     for (const client of valid.clients) {
       if (client.client_secret) expect(client.client_secret).toMatch(/^[A-Za-z0-9_-]+$/);
     }
@@ -68,11 +76,15 @@ describe('loadSeed', () => {
   });
 
   it('reports a missing file', async () => {
-    await expect(loadSeed(join(dir, 'nope.json'))).rejects.toThrow(/nope\.json:\n\s+file not found/);
+    await expect(loadSeed(join(dir, 'nope.json'))).rejects.toThrow(
+      /nope\.json:\n\s+file not found/,
+    );
   });
 
   it('names an unknown group with its path', async () => {
-    const problems = await problemsOf(withUsers((users) => (users[3]!.groups = ['finance', 'sales'])));
+    const problems = await problemsOf(
+      withUsers((users) => (users[3]!.groups = ['finance', 'sales'])),
+    );
     expect(problems).toEqual([
       'users[3].groups[1]: unknown group "sales" (declared groups: finance, hr, legal, marketing, dev-advocacy, admin)',
     ]);
@@ -80,7 +92,9 @@ describe('loadSeed', () => {
 
   it('names a duplicate user id', async () => {
     const problems = await problemsOf(withUsers((users) => (users[2]!.id = users[0]!.id)));
-    expect(problems).toEqual([`users[2].id: duplicate id "${valid.users[0]?.id}" (also at users[0])`]);
+    expect(problems).toEqual([
+      `users[2].id: duplicate id "${valid.users[0]?.id}" (also at users[0])`,
+    ]);
   });
 
   it('names a missing field', async () => {
@@ -96,7 +110,9 @@ describe('loadSeed', () => {
 
   it('names a bad redirect URI', async () => {
     const problems = await problemsOf(
-      withClients((clients) => (clients[0]!.redirect_uris = ['http://localhost:3000/cb#frag', '/relative'])),
+      withClients(
+        (clients) => (clients[0]!.redirect_uris = ['http://localhost:3000/cb#frag', '/relative']),
+      ),
     );
     expect(problems).toEqual([
       'clients[0].redirect_uris[0]: must be an absolute http(s) URL without a fragment',
@@ -105,8 +121,12 @@ describe('loadSeed', () => {
   });
 
   it('refuses secrets that Okta libraries would mangle in HTTP Basic', async () => {
-    const problems = await problemsOf(withClients((clients) => (clients[0]!.client_secret = 'abc+def%ghijklmnop')));
-    expect(problems[0]).toMatch(/^clients\[0\]\.client_secret: must be at least 16 characters from/);
+    const problems = await problemsOf(
+      withClients((clients) => (clients[0]!.client_secret = 'abc+def%ghijklmnop')),
+    );
+    expect(problems[0]).toMatch(
+      /^clients\[0\]\.client_secret: must be at least 16 characters from/,
+    );
   });
 
   it('refuses unknown fields so typos do not pass silently', async () => {
@@ -114,9 +134,11 @@ describe('loadSeed', () => {
     expect(problems[0]).toMatch(/^users\[0\]: Unrecognized key: "gruops"/);
   });
 
-  it('refuses a user id that does not look like Okta\'s', async () => {
+  it("refuses a user id that does not look like Okta's", async () => {
     const problems = await problemsOf(withUsers((users) => (users[0]!.id = 'hannah')));
-    expect(problems).toEqual(['users[0].id: must be "00u" followed by 17 letters or digits, like Okta\'s ids']);
+    expect(problems).toEqual([
+      'users[0].id: must be "00u" followed by 17 letters or digits, like Okta\'s ids',
+    ]);
   });
 });
 
@@ -124,7 +146,9 @@ describe('formatPath', () => {
   it('writes paths the way a reader would look them up', () => {
     expect(formatPath(['users', 3, 'email'])).toBe('users[3].email');
     expect(formatPath(['clients', 0, 'redirect_uris', 1])).toBe('clients[0].redirect_uris[1]');
-    expect(formatPath(['users', 0, 'claims', 'https://x/y'])).toBe('users[0].claims["https://x/y"]');
+    expect(formatPath(['users', 0, 'claims', 'https://x/y'])).toBe(
+      'users[0].claims["https://x/y"]',
+    );
     expect(formatPath([])).toBe('');
   });
 });

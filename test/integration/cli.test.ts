@@ -1,0 +1,137 @@
+/**
+ * The `understudy` command as users run it: compiled JavaScript in a child process.
+ */
+import { mkdtempSync, statSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runCli, startCli } from '../helpers/cli.js';
+
+const dataDir = mkdtempSync(join(tmpdir(), 'understudy-cli-'));
+const blockers: Server[] = [];
+afterAll(() => {
+  for (const blocker of blockers) blocker.close();
+});
+
+function occupyPort(): Promise<number> {
+  return new Promise((resolve) => {
+    const blocker = createServer();
+    blockers.push(blocker);
+    blocker.listen(0, '127.0.0.1', () => resolve((blocker.address() as { port: number }).port));
+  });
+}
+
+async function isListening(port: number): Promise<boolean> {
+  try {
+    await fetch(`http://127.0.0.1:${port}/health`);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+describe('understudy CLI', () => {
+  it('starts on 127.0.0.1, prints the exact issuer, and serves discovery', async () => {
+    const cli = await startCli(['--port', '0', '--data-dir', dataDir]);
+    try {
+      expect(cli.issuer).toMatch(/^http:\/\/localhost:\d+\/oauth2\/default$/);
+      const banner = cli.stdout();
+      expect(banner).toContain(`${cli.issuer}/.well-known/openid-configuration`);
+      expect(banner).toMatch(/listening on\s+http:\/\/127\.0\.0\.1:\d+/);
+      expect(banner).toContain('carol.lee@task-vantage.com');
+      expect(banner).toContain('Expense Dashboard (demo web app)');
+      const response = await fetch(`${cli.issuer}/.well-known/openid-configuration`);
+      expect(((await response.json()) as { issuer: string }).issuer).toBe(cli.issuer);
+    } finally {
+      expect(await cli.stop()).toBe(0);
+    }
+  });
+
+  it('keeps its signing key across restarts in the data directory', async () => {
+    const kids: string[] = [];
+    for (let run = 0; run < 2; run += 1) {
+      const cli = await startCli(['--port', '0', '--data-dir', dataDir]);
+      const jwks = (await (await fetch(`${cli.issuer}/v1/keys`)).json()) as {
+        keys: { kid: string }[];
+      };
+      kids.push(jwks.keys[0]?.kid ?? '');
+      await cli.stop();
+    }
+    expect(kids[0]).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(kids[1]).toBe(kids[0]);
+    expect(statSync(join(dataDir, 'keys.json')).mode & 0o777).toBe(0o600);
+  });
+
+  it('prints usage for --help', async () => {
+    const result = await runCli(['--help']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('Usage: understudy');
+    expect(result.stdout).toContain('--seed <path>');
+  });
+
+  it('rejects an unknown option with one line and exit code 2', async () => {
+    const result = await runCli(['--prot', '4000']);
+    expect(result.code).toBe(2);
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    expect(result.stderr).toMatch(/^understudy: Unknown option '--prot'/);
+  });
+
+  it('rejects a bad port with one line', async () => {
+    const result = await runCli(['--port', 'eighty']);
+    expect(result.code).toBe(2);
+    expect(result.stderr.trim()).toBe(
+      'understudy: --port must be a whole number from 0 to 65535, got "eighty" (see --help)',
+    );
+  });
+
+  it('says so in one line when the port is in use', async () => {
+    const port = await occupyPort();
+    const result = await runCli(['--port', String(port), '--data-dir', dataDir]);
+    expect(result.code).toBe(1);
+    expect(result.stderr.trim()).toBe(
+      `understudy: port ${port} on 127.0.0.1 is already in use (try --port)`,
+    );
+  });
+
+  it('stops on a bad seed before anything listens, naming the file and the path', async () => {
+    const seedFile = join(dataDir, 'bad-seed.json');
+    writeFileSync(
+      seedFile,
+      JSON.stringify({
+        authorizationServers: [{ id: 'default', audience: 'api://default' }],
+        groups: [{ name: 'finance' }],
+        users: [
+          {
+            id: '00uAAAAAAAAAAAAAAAAA',
+            login: 'a@example.com',
+            email: 'a@example.com',
+            givenName: 'A',
+            familyName: 'B',
+            password: 'x',
+            groups: ['sales'],
+          },
+        ],
+        clients: [{ client_id: 'svc', client_name: 'S', client_secret: 'short' }],
+      }),
+    );
+    const port = await occupyPort().then((free) => {
+      blockers.pop()?.close();
+      return free;
+    });
+    const result = await runCli([
+      '--seed',
+      seedFile,
+      '--port',
+      String(port),
+      '--data-dir',
+      dataDir,
+    ]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(`understudy: Invalid seed ${seedFile}:`);
+    expect(result.stderr).toContain('users[0].groups[0]: unknown group "sales"');
+    expect(result.stderr).toContain('clients[0].client_secret: must be at least 16 characters');
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+    expect(await isListening(port)).toBe(false);
+  });
+});
