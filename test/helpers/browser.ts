@@ -114,3 +114,16 @@ function decode(text: string): string {
     .replace(/&gt;/g, '>')
     .replace(/&amp;/g, '&');
 }
+
+/** The one form on the page that matches, or a failure that says which was missing. */
+export function findForm(page: Page, what: string, matches: (form: HtmlForm) => boolean): HtmlForm {
+  const form = formsOf(page).find(matches);
+  if (!form) throw new Error(`no ${what} form on ${page.url} (status ${page.status})`);
+  return form;
+}
+
+export const userPicker = (page: Page) =>
+  findForm(page, 'user picker', (form) => form.buttons.some((button) => button.name === 'user_id'));
+
+export const formPostingTo = (page: Page, pathSuffix: string) =>
+  findForm(page, pathSuffix, (form) => form.action.endsWith(pathSuffix));

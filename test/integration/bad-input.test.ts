@@ -4,7 +4,7 @@
  */
 import * as client from 'openid-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Browser, formsOf, type Page } from '../helpers/browser.js';
+import { Browser, findForm, formPostingTo, type Page, userPicker } from '../helpers/browser.js';
 import {
   seededClient,
   seededUser,
@@ -47,9 +47,7 @@ async function startLogin(browser: Browser, params: Record<string, string> = {})
 }
 
 function passwordForm(page: Page) {
-  const form = formsOf(page).find((candidate) => 'password' in candidate.fields);
-  if (!form) throw new Error('no password form on the page');
-  return form;
+  return findForm(page, 'password', (candidate) => 'password' in candidate.fields);
 }
 
 async function codeFor(loginPrefix: string) {
@@ -123,9 +121,9 @@ describe('authorization request errors', () => {
   it('returns access_denied to the client when the user presses Deny', async () => {
     const browser = new Browser();
     const { page, state } = await startLogin(browser);
-    const deny = formsOf(page).find((form) => form.action.endsWith('/abort'));
+    const deny = formPostingTo(page, '/abort');
     expect(deny).toBeDefined();
-    const callback = await browser.submit(deny!, {}, redirectUri);
+    const callback = await browser.submit(deny, {}, redirectUri);
     const location = new URL(callback.url);
     expect(location.searchParams.get('error')).toBe('access_denied');
     expect(location.searchParams.get('state')).toBe(state);
@@ -190,8 +188,8 @@ describe('the login page', () => {
   it('rejects a picked user id that is not in the seed', async () => {
     const browser = new Browser();
     const { page } = await startLogin(browser);
-    const picker = formsOf(page).find((form) => form.buttons.some((b) => b.name === 'user_id'));
-    const result = await browser.submit(picker!, { user_id: '00uDoesNotExist000000' }, redirectUri);
+    const picker = userPicker(page);
+    const result = await browser.submit(picker, { user_id: '00uDoesNotExist000000' }, redirectUri);
     expect(result.status).toBe(400);
     expect(result.body).toContain('That user is not in the seed.');
   });

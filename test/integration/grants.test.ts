@@ -6,7 +6,7 @@ import { createRemoteJWKSet, jwtVerify } from 'jose';
 import * as client from 'openid-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseSeed } from '../../seed/load.js';
-import { Browser, formsOf } from '../helpers/browser.js';
+import { Browser, formPostingTo, userPicker } from '../helpers/browser.js';
 import {
   seededClient,
   seededUser,
@@ -40,16 +40,16 @@ describe('consent', () => {
     });
     const browser = new Browser();
     const login = await browser.open(url.href, redirectUri);
-    const picker = formsOf(login).find((form) => form.buttons.some((b) => b.name === 'user_id'));
+    const picker = userPicker(login);
     const hannah = seededUser(provider.seed, 'hannah.smith');
-    const consent = await browser.submit(picker!, { user_id: hannah.id }, redirectUri);
+    const consent = await browser.submit(picker, { user_id: hannah.id }, redirectUri);
     expect(consent.status).toBe(200);
     expect(consent.body).toContain('Allow access?');
     expect(consent.body).toContain('Partner Reports (third party)');
     expect(consent.body).toContain('<code>email</code>');
 
-    const allow = formsOf(consent).find((form) => form.action.endsWith('/confirm'));
-    const callback = await browser.submit(allow!, {}, redirectUri);
+    const allow = formPostingTo(consent, '/confirm');
+    const callback = await browser.submit(allow, {}, redirectUri);
     expect(new URL(callback.url).searchParams.get('code')).toBeTruthy();
   });
 
@@ -65,9 +65,9 @@ describe('consent', () => {
     });
     const browser = new Browser();
     const login = await browser.open(url.href, redirectUri);
-    const picker = formsOf(login).find((form) => form.buttons.some((b) => b.name === 'user_id'));
+    const picker = userPicker(login);
     const callback = await browser.submit(
-      picker!,
+      picker,
       { user_id: seededUser(provider.seed, 'sarah').id },
       redirectUri,
     );
@@ -131,9 +131,9 @@ describe('public clients', () => {
     });
     const browser = new Browser();
     const login = await browser.open(url.href, redirectUri);
-    const picker = formsOf(login).find((form) => form.buttons.some((b) => b.name === 'user_id'));
+    const picker = userPicker(login);
     const callback = await browser.submit(
-      picker!,
+      picker,
       { user_id: seededUser(provider.seed, 'alice').id },
       redirectUri,
     );

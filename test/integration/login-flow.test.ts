@@ -6,7 +6,7 @@
 import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
 import * as client from 'openid-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Browser, formsOf } from '../helpers/browser.js';
+import { Browser, userPicker } from '../helpers/browser.js';
 import {
   seededClient,
   seededUser,
@@ -54,10 +54,10 @@ describe('Authorization Code + PKCE with openid-client', () => {
     const login = await browser.open(authorizeUrl.href);
     expect(login.status).toBe(200);
     expect(login.body).toContain('Sign in');
-    const picker = formsOf(login).find((form) => form.buttons.some((b) => b.name === 'user_id'));
+    const picker = userPicker(login);
     expect(picker?.buttons.map((b) => b.value)).toContain(carol.id);
 
-    const callback = await browser.submit(picker!, { user_id: carol.id }, redirectUri);
+    const callback = await browser.submit(picker, { user_id: carol.id }, redirectUri);
     expect(callback.url.startsWith(redirectUri)).toBe(true);
 
     const tokens = await client.authorizationCodeGrant(config, new URL(callback.url), {

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
 import * as client from 'openid-client';
 import { describe, expect, it } from 'vitest';
-import { Browser, formsOf } from '../helpers/browser.js';
+import { Browser, userPicker } from '../helpers/browser.js';
 import { seededClient, seededUser, startTestProvider } from '../helpers/provider.js';
 
 describe('restarting with the same data directory', () => {
@@ -33,9 +33,9 @@ describe('restarting with the same data directory', () => {
     });
     const browser = new Browser();
     const login = await browser.open(url.href, redirectUri);
-    const picker = formsOf(login).find((form) => form.buttons.some((b) => b.name === 'user_id'));
+    const picker = userPicker(login);
     const callback = await browser.submit(
-      picker!,
+      picker,
       { user_id: seededUser(first.seed, 'grace').id },
       redirectUri,
     );

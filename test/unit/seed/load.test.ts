@@ -24,14 +24,23 @@ async function problemsOf(content: unknown, name = 'seed.json') {
   return seedError.problems;
 }
 
-const withUsers = (mutate: (users: Record<string, unknown>[]) => void) => {
-  const users = structuredClone(valid.users) as unknown as Record<string, unknown>[];
+type Entry = Record<string, unknown>;
+
+/** Changes one entry of a list; `undefined` removes a field (JSON.stringify drops it). */
+function patch(list: Entry[], index: number, changes: Entry) {
+  const entry = list[index];
+  if (!entry) throw new Error(`no entry ${index}`);
+  Object.assign(entry, changes);
+}
+
+const withUsers = (mutate: (users: Entry[]) => void) => {
+  const users = structuredClone(valid.users) as unknown as Entry[];
   mutate(users);
   return { ...valid, users };
 };
 
-const withClients = (mutate: (clients: Record<string, unknown>[]) => void) => {
-  const clients = structuredClone(valid.clients) as unknown as Record<string, unknown>[];
+const withClients = (mutate: (clients: Entry[]) => void) => {
+  const clients = structuredClone(valid.clients) as unknown as Entry[];
   mutate(clients);
   return { ...valid, clients };
 };
@@ -83,7 +92,7 @@ describe('loadSeed', () => {
 
   it('names an unknown group with its path', async () => {
     const problems = await problemsOf(
-      withUsers((users) => (users[3]!.groups = ['finance', 'sales'])),
+      withUsers((users) => patch(users, 3, { groups: ['finance', 'sales'] })),
     );
     expect(problems).toEqual([
       'users[3].groups[1]: unknown group "sales" (declared groups: finance, hr, legal, marketing, dev-advocacy, admin)',
@@ -91,27 +100,29 @@ describe('loadSeed', () => {
   });
 
   it('names a duplicate user id', async () => {
-    const problems = await problemsOf(withUsers((users) => (users[2]!.id = users[0]!.id)));
+    const problems = await problemsOf(withUsers((users) => patch(users, 2, { id: users[0]?.id })));
     expect(problems).toEqual([
       `users[2].id: duplicate id "${valid.users[0]?.id}" (also at users[0])`,
     ]);
   });
 
   it('names a missing field', async () => {
-    const problems = await problemsOf(withUsers((users) => delete users[3]!.email));
+    const problems = await problemsOf(withUsers((users) => patch(users, 3, { email: undefined })));
     expect(problems).toHaveLength(1);
     expect(problems[0]).toMatch(/^users\[3\]\.email: /);
   });
 
   it('names a malformed email', async () => {
-    const problems = await problemsOf(withUsers((users) => (users[1]!.email = 'grace at example')));
+    const problems = await problemsOf(
+      withUsers((users) => patch(users, 1, { email: 'grace at example' })),
+    );
     expect(problems[0]).toMatch(/^users\[1\]\.email: Invalid email/);
   });
 
   it('names a bad redirect URI', async () => {
     const problems = await problemsOf(
-      withClients(
-        (clients) => (clients[0]!.redirect_uris = ['http://localhost:3000/cb#frag', '/relative']),
+      withClients((clients) =>
+        patch(clients, 0, { redirect_uris: ['http://localhost:3000/cb#frag', '/relative'] }),
       ),
     );
     expect(problems).toEqual([
@@ -122,7 +133,7 @@ describe('loadSeed', () => {
 
   it('refuses secrets that Okta libraries would mangle in HTTP Basic', async () => {
     const problems = await problemsOf(
-      withClients((clients) => (clients[0]!.client_secret = 'abc+def%ghijklmnop')),
+      withClients((clients) => patch(clients, 0, { client_secret: 'abc+def%ghijklmnop' })),
     );
     expect(problems[0]).toMatch(
       /^clients\[0\]\.client_secret: must be at least 16 characters from/,
@@ -130,12 +141,12 @@ describe('loadSeed', () => {
   });
 
   it('refuses unknown fields so typos do not pass silently', async () => {
-    const problems = await problemsOf(withUsers((users) => (users[0]!.gruops = []))); // sic
+    const problems = await problemsOf(withUsers((users) => patch(users, 0, { gruops: [] }))); // sic
     expect(problems[0]).toMatch(/^users\[0\]: Unrecognized key: "gruops"/);
   });
 
   it("refuses a user id that does not look like Okta's", async () => {
-    const problems = await problemsOf(withUsers((users) => (users[0]!.id = 'hannah')));
+    const problems = await problemsOf(withUsers((users) => patch(users, 0, { id: 'hannah' })));
     expect(problems).toEqual([
       'users[0].id: must be "00u" followed by 17 letters or digits, like Okta\'s ids',
     ]);
