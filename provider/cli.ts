@@ -8,6 +8,11 @@ import { renderBanner } from './banner.js';
 import { parseProviderArgs, UsageError, usage } from './config.js';
 import { listen } from './listen.js';
 
+// Set by the bundler to a hash of the seed schema; unset when run from tsc output or source.
+declare const UNDERSTUDY_SEED_SCHEMA_HASH: string | undefined;
+const bundledSchemaHash =
+  typeof UNDERSTUDY_SEED_SCHEMA_HASH === 'string' ? UNDERSTUDY_SEED_SCHEMA_HASH : undefined;
+
 export async function main(argv: readonly string[]): Promise<number> {
   let config: ReturnType<typeof parseProviderArgs>;
   try {
@@ -27,7 +32,12 @@ export async function main(argv: readonly string[]): Promise<number> {
   const seedPath = config.seedPath ?? defaultSeedPath;
   let seed: Awaited<ReturnType<typeof loadSeed>>;
   try {
-    seed = await loadSeed(seedPath);
+    seed = await loadSeed(
+      seedPath,
+      bundledSchemaHash === undefined
+        ? undefined
+        : { dir: config.dataDir, schemaHash: bundledSchemaHash },
+    );
   } catch (error) {
     if (error instanceof SeedError) {
       console.error(`understudy: ${error.message}`);

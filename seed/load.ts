@@ -2,11 +2,17 @@
  * Reads and validates a seed file. Every failure names the file, the path inside it and the
  * problem, so a bad seed stops start-up with one readable message.
  */
+
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { z } from 'zod';
-import { type Seed, seedSchema } from './schema.js';
+import { deepFreeze } from './deep-freeze.js';
+import { SeedError } from './errors.js';
+import type { Seed } from './schema.js';
+
+export { SeedError } from './errors.js';
 
 // Beside this module when run from source; two levels up from the compiled dist/seed/.
 const besideModule = new URL('./default.json', import.meta.url);
@@ -14,19 +20,14 @@ export const defaultSeedPath = fileURLToPath(
   existsSync(besideModule) ? besideModule : new URL('../../seed/default.json', import.meta.url),
 );
 
-export class SeedError extends Error {
-  readonly file: string;
-  readonly problems: readonly string[];
-
-  constructor(file: string, problems: string[]) {
-    super(`Invalid seed ${file}:\n${problems.map((problem) => `  ${problem}`).join('\n')}`);
-    this.name = 'SeedError';
-    this.file = file;
-    this.problems = problems;
-  }
+export interface SeedCache {
+  /** Where the validated seed is kept (the data directory). */
+  dir: string;
+  /** Changes whenever the schema does, so a cached result is never from another schema. */
+  schemaHash: string;
 }
 
-export async function loadSeed(file: string = defaultSeedPath): Promise<Seed> {
+export async function loadSeed(file: string = defaultSeedPath, cache?: SeedCache): Promise<Seed> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
@@ -36,22 +37,38 @@ export async function loadSeed(file: string = defaultSeedPath): Promise<Seed> {
       code === 'ENOENT' ? 'file not found' : `cannot be read (${code ?? String(cause)})`,
     ]);
   }
+  const cacheFile = cache && join(cache.dir, 'validated-seed.json');
+  const key =
+    cache && createHash('sha256').update(cache.schemaHash).update(text).digest('base64url');
+  if (cacheFile) {
+    const cached = await readCachedSeed(cacheFile, key);
+    if (cached) return cached;
+  }
+
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (cause) {
     throw new SeedError(file, [describeJsonError(text, cause as Error)]);
   }
-  return parseSeed(json, file);
+  const { parseSeed } = await import('./validate.js');
+  const seed = parseSeed(json, file);
+  if (cacheFile) {
+    // Best effort: a read-only data directory only costs the next start its validation.
+    await mkdir(dirname(cacheFile), { recursive: true })
+      .then(() => writeFile(cacheFile, JSON.stringify({ key, seed })))
+      .catch(() => undefined);
+  }
+  return seed;
 }
 
-/** Validates an in-memory seed object; `source` names it in error messages. */
-export function parseSeed(input: unknown, source = '<seed object>'): Seed {
-  const result = seedSchema.safeParse(input);
-  if (!result.success) {
-    throw new SeedError(source, result.error.issues.map(formatIssue));
+async function readCachedSeed(file: string, key: string | undefined): Promise<Seed | undefined> {
+  try {
+    const cached = JSON.parse(await readFile(file, 'utf8')) as { key?: string; seed?: Seed };
+    return cached.key === key && cached.seed ? deepFreeze(cached.seed) : undefined;
+  } catch {
+    return undefined;
   }
-  return deepFreeze(result.data);
 }
 
 /** V8 sometimes leaves out where the JSON breaks; find the line and column ourselves. */
@@ -86,28 +103,4 @@ function firstBadOffset(text: string): number {
     else high = middle - 1;
   }
   return low;
-}
-
-function formatIssue(issue: z.core.$ZodIssue): string {
-  const where = formatPath(issue.path);
-  return where ? `${where}: ${issue.message}` : issue.message;
-}
-
-export function formatPath(path: readonly PropertyKey[]): string {
-  let out = '';
-  for (const segment of path) {
-    if (typeof segment === 'number') out += `[${segment}]`;
-    else if (/^[A-Za-z_$][\w$]*$/.test(String(segment)))
-      out += out ? `.${String(segment)}` : String(segment);
-    else out += `[${JSON.stringify(String(segment))}]`;
-  }
-  return out;
-}
-
-function deepFreeze<T>(value: T): T {
-  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const child of Object.values(value)) deepFreeze(child);
-  }
-  return value;
 }

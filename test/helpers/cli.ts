@@ -5,7 +5,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-export const cliPath = fileURLToPath(new URL('../../dist/provider/cli.js', import.meta.url));
+export const cliPath = fileURLToPath(new URL('../../dist/bin/understudy.js', import.meta.url));
 
 export interface CliResult {
   code: number | null;

@@ -1,11 +1,12 @@
 /**
  * The `understudy` command as users run it: compiled JavaScript in a child process.
  */
-import { mkdtempSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { defaultSeedPath } from '../../seed/load.js';
 import { runCli, startCli } from '../helpers/cli.js';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'understudy-cli-'));
@@ -61,6 +62,21 @@ describe('understudy CLI', () => {
     expect(kids[0]).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect(kids[1]).toBe(kids[0]);
     expect(statSync(join(dataDir, 'keys.json')).mode & 0o777).toBe(0o600);
+  });
+
+  it('validates an edited seed again instead of trusting an earlier start', async () => {
+    const seedDir = mkdtempSync(join(tmpdir(), 'understudy-cli-seed-'));
+    const seedFile = join(seedDir, 'seed.json');
+    const seed = JSON.parse(readFileSync(defaultSeedPath, 'utf8'));
+    writeFileSync(seedFile, JSON.stringify(seed));
+    const cli = await startCli(['--port', '0', '--data-dir', dataDir, '--seed', seedFile]);
+    await cli.stop();
+
+    seed.users[0].groups = ['no-such-group'];
+    writeFileSync(seedFile, JSON.stringify(seed));
+    const result = await runCli(['--port', '0', '--data-dir', dataDir, '--seed', seedFile]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('users[0].groups[0]: unknown group "no-such-group"');
   });
 
   it('prints usage for --help', async () => {

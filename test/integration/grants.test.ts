@@ -5,7 +5,7 @@
 import { createRemoteJWKSet, jwtVerify } from 'jose';
 import * as client from 'openid-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseSeed } from '../../seed/load.js';
+import { parseSeed } from '../../seed/validate.js';
 import { Browser, formPostingTo, userPicker } from '../helpers/browser.js';
 import {
   seededClient,

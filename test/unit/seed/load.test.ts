@@ -5,7 +5,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { formatPath, loadSeed, SeedError } from '../../../seed/load.js';
+import { loadSeed, SeedError } from '../../../seed/load.js';
+import { formatPath } from '../../../seed/validate.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'understudy-seed-'));
 const valid = await loadSeed();

@@ -1,0 +1,76 @@
+// Measures how long `understudy` takes from spawn until discovery answers, on this machine.
+// Writes the figures to bench/RESULTS.md. Run with `npm run bench` (it builds first).
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const cli = join(root, 'dist/bin/understudy.js');
+const runs = Number(process.env.BENCH_RUNS ?? 20);
+const port = 45_000 + (process.pid % 1000);
+const dataDir = mkdtempSync(join(tmpdir(), 'understudy-bench-'));
+const discovery = `http://127.0.0.1:${port}/oauth2/default/.well-known/openid-configuration`;
+
+async function startOnce() {
+  const started = performance.now();
+  const child = spawn(process.execPath, [cli, '--port', String(port), '--data-dir', dataDir], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  try {
+    for (;;) {
+      try {
+        const response = await fetch(discovery);
+        if (response.ok) {
+          await response.json();
+          return performance.now() - started;
+        }
+      } catch {
+        // not listening yet
+      }
+      if (child.exitCode !== null) throw new Error(`understudy exited with ${child.exitCode}`);
+      await new Promise((resolve) => setTimeout(resolve, 1));
+      if (performance.now() - started > 10_000) throw new Error('no answer within 10 s');
+    }
+  } finally {
+    await new Promise((resolve) => {
+      child.once('exit', resolve);
+      child.kill('SIGTERM');
+    });
+  }
+}
+
+const percentile = (sorted, p) =>
+  sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
+
+try {
+  const firstRun = await startOnce(); // generates the keys, like a developer's first start
+  const times = [];
+  for (let i = 0; i < runs; i += 1) times.push(await startOnce());
+  times.sort((a, b) => a - b);
+  const median = percentile(times, 0.5);
+  const p90 = percentile(times, 0.9);
+  const row = (label, value) => `| ${label} | ${value.toFixed(0)} ms |`;
+  const report = [
+    '# Benchmarks',
+    '',
+    'Written by `npm run bench` (`bench/startup.mjs`). Start-up is the time from spawning',
+    '`understudy` (compiled JavaScript, keys already in the data directory) until',
+    '`/.well-known/openid-configuration` answers 200. Target: 150 ms.',
+    '',
+    `Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version}, ${runs} runs.`,
+    '',
+    '| measure | time |',
+    '| --- | --- |',
+    row('first start (generates the signing key)', firstRun),
+    row('start-up, median', median),
+    row('start-up, 90th percentile', p90),
+    row('start-up, fastest', times[0]),
+    '',
+  ].join('\n');
+  writeFileSync(join(root, 'bench/RESULTS.md'), report);
+  console.log(report);
+} finally {
+  rmSync(dataDir, { recursive: true, force: true });
+}
