@@ -12,18 +12,22 @@ export interface ConsentPageInput {
 
 export function renderConsentPage(input: ConsentPageInput): string {
   const { action, abortAction, csrfToken, clientName, userName, scopes } = input;
-  const csrf = html`<input type="hidden" name="csrf" value="${csrfToken}">`;
+  const csrf = html`<input type="hidden" name="csrf" value="${csrfToken}" />`;
   return renderPage(
     'Allow access',
     html`<h1>Allow access?</h1>
-<p class="lead"><strong>${clientName}</strong> asks to access your account (${userName}).</p>
-<section>
-<h2>It will be able to</h2>
-<ul>${scopes.map((scope) => html`<li><code>${scope}</code></li>`)}</ul>
-</section>
-<div class="actions">
-<form method="post" action="${action}">${csrf}<button type="submit">Allow</button></form>
-<form method="post" action="${abortAction}">${csrf}<button class="secondary" type="submit">Deny</button></form>
-</div>`,
+      <p class="lead"><strong>${clientName}</strong> asks to access your account (${userName}).</p>
+      <section>
+        <h2>It will be able to</h2>
+        <ul>
+          ${scopes.map((scope) => html`<li><code>${scope}</code></li>`)}
+        </ul>
+      </section>
+      <div class="actions">
+        <form method="post" action="${action}">${csrf}<button type="submit">Allow</button></form>
+        <form method="post" action="${abortAction}">
+          ${csrf}<button class="secondary" type="submit">Deny</button>
+        </form>
+      </div>`,
   );
 }

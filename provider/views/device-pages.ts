@@ -8,10 +8,10 @@ export function renderUserCodeInput(form: string, errorMessage?: string): string
   return renderPage(
     'Activate a device',
     html`<h1>Activate a device</h1>
-<p class="lead">Enter the code shown on your device.</p>
-${errorMessage ? html`<section class="error" role="alert">${errorMessage}</section>` : ''}
-${trusted(form)}
-<div class="actions"><button type="submit" form="op.deviceInputForm">Continue</button></div>`,
+      <p class="lead">Enter the code shown on your device.</p>
+      ${errorMessage ? html`<section class="error" role="alert">${errorMessage}</section>` : ''}
+      ${trusted(form)}
+      <div class="actions"><button type="submit" form="op.deviceInputForm">Continue</button></div>`,
   );
 }
 
@@ -19,25 +19,37 @@ export function renderUserCodeConfirm(form: string, clientName: string, userCode
   return renderPage(
     'Activate a device',
     html`<h1>Activate a device</h1>
-<p class="lead"><strong>${clientName}</strong> asks to sign in with code <code>${userCode}</code>.</p>
-${trusted(form)}
-<div class="actions">
-<button type="submit" form="op.deviceConfirmForm">Continue</button>
-<button class="secondary" type="submit" form="op.deviceConfirmForm" name="abort" value="yes">Cancel</button>
-</div>`,
+      <p class="lead">
+        <strong>${clientName}</strong> asks to sign in with code <code>${userCode}</code>.
+      </p>
+      ${trusted(form)}
+      <div class="actions">
+        <button type="submit" form="op.deviceConfirmForm">Continue</button>
+        <button
+          class="secondary"
+          type="submit"
+          form="op.deviceConfirmForm"
+          name="abort"
+          value="yes"
+        >
+          Cancel
+        </button>
+      </div>`,
   );
 }
 
 export function renderDeviceSuccess(clientName: string): string {
   return renderPage(
     'Device activated',
-    html`<h1>Device activated</h1><p class="lead">${clientName} is now signed in. You can close this page.</p>`,
+    html`<h1>Device activated</h1>
+      <p class="lead">${clientName} is now signed in. You can close this page.</p>`,
   );
 }
 
 export function renderLoggedOut(): string {
   return renderPage(
     'Signed out',
-    html`<h1>Signed out</h1><p class="lead">You have been signed out.</p>`,
+    html`<h1>Signed out</h1>
+      <p class="lead">You have been signed out.</p>`,
   );
 }

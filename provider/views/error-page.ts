@@ -12,12 +12,18 @@ export function renderErrorPage({ error, error_description, hint }: ErrorPageInp
   return renderPage(
     'Error',
     html`<h1>Something went wrong</h1>
-<section class="error" role="alert">
-<dl>
-<dt>error</dt><dd><code>${error}</code></dd>
-${error_description ? html`<dt>error_description</dt><dd>${error_description}</dd>` : ''}
-</dl>
-</section>
-${hint ? html`<p>${hint}</p>` : ''}`,
+      <section class="error" role="alert">
+        <dl>
+          <dt>error</dt>
+          <dd><code>${error}</code></dd>
+          ${
+            error_description
+              ? html`<dt>error_description</dt>
+                  <dd>${error_description}</dd>`
+              : ''
+          }
+        </dl>
+      </section>
+      ${hint ? html`<p>${hint}</p>` : ''}`,
   );
 }

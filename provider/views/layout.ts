@@ -38,20 +38,21 @@ const styles = `
 
 export function renderPage(title: string, body: Html): string {
   return html`<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="referrer" content="no-referrer">
-<title>${title} · Understudy</title>
-<style>${styles}</style>
-</head>
-<body>
-<main>
-<header><strong>Understudy</strong><span>local stand-in for Okta</span></header>
-${body}
-</main>
-</body>
-</html>
-`.text;
+    <html lang="en">
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <meta name="referrer" content="no-referrer" />
+        <title>${title} · Understudy</title>
+        <style>
+          ${styles}
+        </style>
+      </head>
+      <body>
+        <main>
+          <header><strong>Understudy</strong><span>local stand-in for Okta</span></header>
+          ${body}
+        </main>
+      </body>
+    </html> `.text;
 }

@@ -14,39 +14,58 @@ export interface LoginPageInput {
 
 export function renderLoginPage(input: LoginPageInput): string {
   const { action, abortAction, csrfToken, clientName, users, login, message } = input;
-  const csrf = html`<input type="hidden" name="csrf" value="${csrfToken}">`;
+  const csrf = html`<input type="hidden" name="csrf" value="${csrfToken}" />`;
   return renderPage(
     'Sign in',
     html`<h1>Sign in</h1>
-<p class="lead">to continue to <strong>${clientName}</strong></p>
-${message ? html`<section class="error" role="alert">${message}</section>` : ''}
-<section>
-<h2>Pick a seeded user</h2>
-<form method="post" action="${action}">
-${csrf}
-<ul class="users">
-${users.map(
-  (user) =>
-    html`<li><button class="user" type="submit" name="user_id" value="${user.id}"><span>${user.name ?? `${user.givenName} ${user.familyName}`}</span><small>${user.login}${user.groups.length ? html` · ${user.groups.join(', ')}` : ''}</small></button></li>
-`,
-)}
-</ul>
-</form>
-</section>
-<section>
-<h2>Or sign in with a password</h2>
-<form method="post" action="${action}">
-${csrf}
-<label for="username">Username</label>
-<input id="username" type="text" name="username" autocomplete="username" value="${login ?? ''}" required>
-<label for="password">Password</label>
-<input id="password" type="password" name="password" autocomplete="current-password" required>
-<div class="actions"><button type="submit">Sign in</button></div>
-</form>
-</section>
-<form method="post" action="${abortAction}">
-${csrf}
-<div class="actions"><button class="secondary" type="submit">Deny</button></div>
-</form>`,
+      <p class="lead">to continue to <strong>${clientName}</strong></p>
+      ${message ? html`<section class="error" role="alert">${message}</section>` : ''}
+      <section>
+        <h2>Pick a seeded user</h2>
+        <form method="post" action="${action}">
+          ${csrf}
+          <ul class="users">
+            ${users.map(
+              (user) =>
+                html`<li>
+                  <button class="user" type="submit" name="user_id" value="${user.id}">
+                    <span>${user.name ?? `${user.givenName} ${user.familyName}`}</span
+                    ><small
+                      >${user.login}${user.groups.length ? html` · ${user.groups.join(', ')}` : ''}</small
+                    >
+                  </button>
+                </li> `,
+            )}
+          </ul>
+        </form>
+      </section>
+      <section>
+        <h2>Or sign in with a password</h2>
+        <form method="post" action="${action}">
+          ${csrf}
+          <label for="username">Username</label>
+          <input
+            id="username"
+            type="text"
+            name="username"
+            autocomplete="username"
+            value="${login ?? ''}"
+            required
+          />
+          <label for="password">Password</label>
+          <input
+            id="password"
+            type="password"
+            name="password"
+            autocomplete="current-password"
+            required
+          />
+          <div class="actions"><button type="submit">Sign in</button></div>
+        </form>
+      </section>
+      <form method="post" action="${abortAction}">
+        ${csrf}
+        <div class="actions"><button class="secondary" type="submit">Deny</button></div>
+      </form>`,
   );
 }
