@@ -79,6 +79,32 @@ describe('understudy CLI', () => {
     expect(result.stderr).toContain('users[0].groups[0]: unknown group "no-such-group"');
   });
 
+  it('uses the --issuer origin for every issuer, exactly', async () => {
+    const port = await occupyPort().then((free) => {
+      blockers.pop()?.close();
+      return free;
+    });
+    const origin = `http://127.0.0.1:${port}`;
+    const cli = await startCli([
+      '--port',
+      String(port),
+      '--issuer',
+      `${origin}/`,
+      '--data-dir',
+      dataDir,
+    ]);
+    try {
+      expect(cli.issuer).toBe(`${origin}/oauth2/default`);
+      const discovery = (await (
+        await fetch(`${cli.issuer}/.well-known/openid-configuration`)
+      ).json()) as Record<string, string>;
+      expect(discovery.issuer).toBe(cli.issuer);
+      expect(discovery.token_endpoint).toBe(`${cli.issuer}/v1/token`);
+    } finally {
+      await cli.stop();
+    }
+  });
+
   it('prints usage for --help', async () => {
     const result = await runCli(['--help']);
     expect(result.code).toBe(0);

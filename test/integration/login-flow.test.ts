@@ -203,6 +203,17 @@ describe('Authorization Code + PKCE with openid-client', () => {
     expect(page.body).toContain('Pick a seeded user');
   });
 
+  it('logs out with client_id alone (no id_token_hint), as openid-client may send', async () => {
+    const web = seededClient(provider.seed, 'web');
+    const target = web.post_logout_redirect_uris[0] ?? '';
+    const url = new URL(`${provider.issuer}/v1/logout`);
+    url.searchParams.set('client_id', web.client_id);
+    url.searchParams.set('post_logout_redirect_uri', target);
+    const landed = await browser.open(url.href, target);
+    expect(landed.status).toBe(303);
+    expect(landed.url).toBe(target);
+  });
+
   it('refuses a post_logout_redirect_uri that is not registered', async () => {
     const web = seededClient(provider.seed, 'web');
     const url = new URL(`${provider.issuer}/v1/logout`);

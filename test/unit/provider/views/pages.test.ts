@@ -1,0 +1,63 @@
+/**
+ * Every value from the seed or a request is escaped in the provider's HTML.
+ */
+import { describe, expect, it } from 'vitest';
+import { renderConsentPage } from '../../../../provider/views/consent-page.js';
+import { renderErrorPage } from '../../../../provider/views/error-page.js';
+import { html } from '../../../../provider/views/escape-html.js';
+import { renderLoginPage } from '../../../../provider/views/login-page.js';
+import type { SeedUser } from '../../../../seed/schema.js';
+
+const evil = `"><script>alert('x')</script>`;
+const escaped = '&quot;&gt;&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;';
+
+const user: SeedUser = {
+  id: '00uAAAAAAAAAAAAAAAAA',
+  login: `${evil}@example.com`,
+  email: 'a@example.com',
+  givenName: evil,
+  familyName: 'B',
+  password: 'x',
+  groups: [evil],
+  locale: 'en-US',
+  zoneinfo: 'UTC',
+  claims: {},
+};
+
+describe('provider pages', () => {
+  it('escape seed values on the login page', () => {
+    const page = renderLoginPage({
+      action: '/a',
+      abortAction: '/b',
+      csrfToken: evil,
+      clientName: evil,
+      users: [user],
+      login: evil,
+      message: evil,
+    });
+    expect(page).not.toContain('<script>');
+    expect(page.split(escaped).length - 1).toBeGreaterThanOrEqual(6);
+  });
+
+  it('escape the consent page and the error page', () => {
+    const consent = renderConsentPage({
+      action: '/a',
+      abortAction: '/b',
+      csrfToken: 't',
+      clientName: evil,
+      userName: evil,
+      scopes: [evil],
+    });
+    const error = renderErrorPage({ error: evil, error_description: evil, hint: evil });
+    for (const page of [consent, error]) {
+      expect(page).not.toContain('<script>');
+      expect(page).toContain(escaped);
+    }
+  });
+
+  it('html`` escapes values but keeps nested fragments', () => {
+    expect(html`<p>${'<b>'}${html`<i>${'&'}</i>`}${['<', html`<br />`]}</p>`.text).toBe(
+      '<p>&lt;b&gt;<i>&amp;</i>&lt;<br /></p>',
+    );
+  });
+});
