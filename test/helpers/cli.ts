@@ -13,32 +13,6 @@ export interface CliResult {
   stderr: string;
 }
 
-function assertBuilt() {
-  if (!existsSync(cliPath)) throw new Error(`${cliPath} is missing: run \`npm run build\` first`);
-}
-
-/** Runs the CLI to completion (for the cases that must exit). */
-export function runCli(args: string[], timeoutMs = 10_000): Promise<CliResult> {
-  assertBuilt();
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [cliPath, ...args], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => (stdout += chunk));
-    child.stderr.on('data', (chunk) => (stderr += chunk));
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`understudy ${args.join(' ')} did not exit within ${timeoutMs} ms`));
-    }, timeoutMs);
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
-
 export interface RunningCli {
   child: ChildProcess;
   issuer: string;
@@ -46,18 +20,37 @@ export interface RunningCli {
   stop(): Promise<number | null>;
 }
 
-/** Starts the CLI and resolves once the banner has printed the issuer. */
-export function startCli(args: string[], timeoutMs = 10_000): Promise<RunningCli> {
-  assertBuilt();
+function spawnCli(args: string[]) {
+  if (!existsSync(cliPath)) throw new Error(`${cliPath} is missing: run \`npm run build\` first`);
+  const child = spawn(process.execPath, [cliPath, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const output = { stdout: '', stderr: '' };
+  child.stdout.on('data', (chunk) => (output.stdout += chunk));
+  child.stderr.on('data', (chunk) => (output.stderr += chunk));
+  return { child, output };
+}
+
+/** Runs the CLI to completion (for the cases that must exit). */
+export function runCli(args: string[], timeoutMs = 10_000): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [cliPath, ...args], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
+    const { child, output } = spawnCli(args);
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new Error(`understudy did not start within ${timeoutMs} ms:\n${stdout}\n${stderr}`));
+      reject(new Error(`understudy ${args.join(' ')} did not exit within ${timeoutMs} ms`));
+    }, timeoutMs);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ code, ...output });
+    });
+  });
+}
+
+/** Starts the CLI and resolves once the banner has printed the issuer. */
+export function startCli(args: string[], timeoutMs = 10_000): Promise<RunningCli> {
+  return new Promise((resolve, reject) => {
+    const { child, output } = spawnCli(args);
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`understudy did not start within ${timeoutMs} ms:\n${output.stderr}`));
     }, timeoutMs);
     const stop = () =>
       new Promise<number | null>((done) => {
@@ -65,18 +58,16 @@ export function startCli(args: string[], timeoutMs = 10_000): Promise<RunningCli
         child.once('exit', (code) => done(code));
         child.kill('SIGTERM');
       });
-    child.stderr.on('data', (chunk) => (stderr += chunk));
     child.on('exit', (code) => {
       clearTimeout(timer);
-      reject(new Error(`understudy exited with ${code}:\n${stderr}`));
+      reject(new Error(`understudy exited with ${code}:\n${output.stderr}`));
     });
-    child.stdout.on('data', (chunk) => {
-      stdout += chunk;
-      const issuer = /issuer \(default\)\s+(\S+)/.exec(stdout)?.[1];
-      if (issuer && stdout.includes('users')) {
+    child.stdout.on('data', () => {
+      const issuer = /issuer \(default\)\s+(\S+)/.exec(output.stdout)?.[1];
+      if (issuer && output.stdout.includes('users')) {
         clearTimeout(timer);
         child.removeAllListeners('exit');
-        resolve({ child, issuer, stdout: () => stdout, stop });
+        resolve({ child, issuer, stdout: () => output.stdout, stop });
       }
     });
   });

@@ -11,6 +11,7 @@ import {
   startTestProvider,
   type TestProvider,
 } from '../helpers/provider.js';
+import { buildAuthorization, discoverFor } from '../helpers/relying-party.js';
 
 let provider: TestProvider;
 let config: client.Configuration;
@@ -21,27 +22,12 @@ beforeAll(async () => {
   provider = await startTestProvider();
   web = seededClient(provider.seed, 'web');
   redirectUri = web.redirect_uris[0] ?? '';
-  config = await client.discovery(
-    new URL(provider.issuer),
-    web.client_id,
-    undefined,
-    client.ClientSecretBasic(web.client_secret ?? ''),
-    { execute: [client.allowInsecureRequests] },
-  );
+  config = await discoverFor(provider.issuer, web);
 });
 afterAll(() => provider.stop());
 
 async function startLogin(browser: Browser, params: Record<string, string> = {}) {
-  const verifier = client.randomPKCECodeVerifier();
-  const state = client.randomState();
-  const url = client.buildAuthorizationUrl(config, {
-    redirect_uri: redirectUri,
-    scope: 'openid profile email',
-    code_challenge: await client.calculatePKCECodeChallenge(verifier),
-    code_challenge_method: 'S256',
-    state,
-    ...params,
-  });
+  const { url, verifier, state } = await buildAuthorization(config, redirectUri, params);
   const page = await browser.open(url.href, redirectUri);
   return { verifier, state, page };
 }

@@ -5,14 +5,21 @@
 import { createRemoteJWKSet, jwtVerify } from 'jose';
 import * as client from 'openid-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { SeedClient } from '../../seed/schema.js';
 import { parseSeed } from '../../seed/validate.js';
-import { Browser, formPostingTo, userPicker } from '../helpers/browser.js';
+import { Browser, formPostingTo } from '../helpers/browser.js';
 import {
   seededClient,
   seededUser,
   startTestProvider,
   type TestProvider,
 } from '../helpers/provider.js';
+import {
+  buildAuthorization,
+  discoverFor,
+  signInAndRedeem,
+  signInWithPicker,
+} from '../helpers/relying-party.js';
 
 let provider: TestProvider;
 beforeAll(async () => {
@@ -20,29 +27,16 @@ beforeAll(async () => {
 });
 afterAll(() => provider.stop());
 
-const discover = (clientId: string, auth: client.ClientAuth) =>
-  client.discovery(new URL(provider.issuer), clientId, undefined, auth, {
-    execute: [client.allowInsecureRequests],
-  });
+const discover = (seedClient: SeedClient) => discoverFor(provider.issuer, seedClient);
 
 describe('consent', () => {
   it('shows a real consent page to a client marked as needing consent', async () => {
     const partner = seededClient(provider.seed, 'partner');
-    const config = await discover(
-      partner.client_id,
-      client.ClientSecretBasic(partner.client_secret ?? ''),
-    );
+    const config = await discover(partner);
     const redirectUri = partner.redirect_uris[0] ?? '';
-    const url = client.buildAuthorizationUrl(config, {
-      redirect_uri: redirectUri,
-      scope: 'openid email',
-      state: 'st',
-    });
+    const start = await buildAuthorization(config, redirectUri, { scope: 'openid email' });
     const browser = new Browser();
-    const login = await browser.open(url.href, redirectUri);
-    const picker = userPicker(login);
-    const hannah = seededUser(provider.seed, 'hannah.smith');
-    const consent = await browser.submit(picker, { user_id: hannah.id }, redirectUri);
+    const consent = await signInWithPicker(browser, start, seededUser(provider.seed, 'hannah').id);
     expect(consent.status).toBe(200);
     expect(consent.body).toContain('Allow access?');
     expect(consent.body).toContain('Partner Reports (third party)');
@@ -55,21 +49,14 @@ describe('consent', () => {
 
   it('skips consent for first-party clients', async () => {
     const web = seededClient(provider.seed, 'web');
-    const config = await discover(web.client_id, client.ClientSecretBasic(web.client_secret ?? ''));
-    const redirectUri = web.redirect_uris[0] ?? '';
-    const url = client.buildAuthorizationUrl(config, {
-      redirect_uri: redirectUri,
+    const config = await discover(web);
+    const start = await buildAuthorization(config, web.redirect_uris[0] ?? '', {
       scope: 'openid email offline_access',
-      code_challenge: await client.calculatePKCECodeChallenge(client.randomPKCECodeVerifier()),
-      code_challenge_method: 'S256',
     });
-    const browser = new Browser();
-    const login = await browser.open(url.href, redirectUri);
-    const picker = userPicker(login);
-    const callback = await browser.submit(
-      picker,
-      { user_id: seededUser(provider.seed, 'sarah').id },
-      redirectUri,
+    const callback = await signInWithPicker(
+      new Browser(),
+      start,
+      seededUser(provider.seed, 'sarah').id,
     );
     expect(callback.status).toBe(303);
     expect(new URL(callback.url).searchParams.get('code')).toBeTruthy();
@@ -79,10 +66,7 @@ describe('consent', () => {
 describe('client_credentials', () => {
   it('issues an Okta-shaped JWT for the service client', async () => {
     const service = seededClient(provider.seed, 'service');
-    const config = await discover(
-      service.client_id,
-      client.ClientSecretBasic(service.client_secret ?? ''),
-    );
+    const config = await discover(service);
     const tokens = await client.clientCredentialsGrant(config, { scope: 'expenses:read' });
     const { payload, protectedHeader } = await jwtVerify(
       tokens.access_token,
@@ -97,10 +81,7 @@ describe('client_credentials', () => {
 
   it('rejects a wrong client secret', async () => {
     const service = seededClient(provider.seed, 'service');
-    const config = await discover(
-      service.client_id,
-      client.ClientSecretBasic('wrong-secret-value'),
-    );
+    const config = await discover({ ...service, client_secret: 'wrong-secret-value' });
     const failure = await client.clientCredentialsGrant(config, {}).catch((error) => error);
     expect(failure).toBeInstanceOf(client.WWWAuthenticateChallengeError);
     expect(failure.status).toBe(401);
@@ -111,7 +92,7 @@ describe('client_credentials', () => {
 describe('public clients', () => {
   it('requires PKCE of the SPA, and lets it exchange the code with no secret', async () => {
     const spa = seededClient(provider.seed, 'spa');
-    const config = await discover(spa.client_id, client.None());
+    const config = await discover(spa);
     const redirectUri = spa.redirect_uris[0] ?? '';
 
     const noPkce = client.buildAuthorizationUrl(config, {
@@ -121,26 +102,11 @@ describe('public clients', () => {
     const refused = await new Browser().open(noPkce.href, redirectUri);
     expect(new URL(refused.url).searchParams.get('error')).toBe('invalid_request');
 
-    const verifier = client.randomPKCECodeVerifier();
-    const url = client.buildAuthorizationUrl(config, {
-      redirect_uri: redirectUri,
-      scope: 'openid profile',
-      code_challenge: await client.calculatePKCECodeChallenge(verifier),
-      code_challenge_method: 'S256',
-      state: 'spa',
-    });
-    const browser = new Browser();
-    const login = await browser.open(url.href, redirectUri);
-    const picker = userPicker(login);
-    const callback = await browser.submit(
-      picker,
-      { user_id: seededUser(provider.seed, 'alice').id },
+    const tokens = await signInAndRedeem(
+      config,
       redirectUri,
+      seededUser(provider.seed, 'alice').id,
     );
-    const tokens = await client.authorizationCodeGrant(config, new URL(callback.url), {
-      pkceCodeVerifier: verifier,
-      expectedState: 'spa',
-    });
     expect(tokens.access_token).toBeTruthy();
   });
 
@@ -200,7 +166,7 @@ describe('Okta endpoint paths', () => {
 
   it('accepts pushed authorization requests at /v1/par', async () => {
     const web = seededClient(provider.seed, 'web');
-    const config = await discover(web.client_id, client.ClientSecretBasic(web.client_secret ?? ''));
+    const config = await discover(web);
     const url = await client.buildAuthorizationUrlWithPAR(config, {
       redirect_uri: web.redirect_uris[0] ?? '',
       scope: 'openid',

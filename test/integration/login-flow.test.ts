@@ -13,6 +13,7 @@ import {
   startTestProvider,
   type TestProvider,
 } from '../helpers/provider.js';
+import { discoverFor } from '../helpers/relying-party.js';
 
 let provider: TestProvider;
 let config: client.Configuration;
@@ -21,13 +22,7 @@ const browser = new Browser();
 beforeAll(async () => {
   provider = await startTestProvider();
   const web = seededClient(provider.seed, 'web');
-  config = await client.discovery(
-    new URL(provider.issuer),
-    web.client_id,
-    undefined,
-    client.ClientSecretBasic(web.client_secret ?? ''),
-    { execute: [client.allowInsecureRequests] },
-  );
+  config = await discoverFor(provider.issuer, web);
 });
 afterAll(() => provider.stop());
 

@@ -6,10 +6,10 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
-import * as client from 'openid-client';
 import { describe, expect, it } from 'vitest';
-import { Browser, userPicker } from '../helpers/browser.js';
+import { Browser } from '../helpers/browser.js';
 import { seededClient, seededUser, startTestProvider } from '../helpers/provider.js';
+import { discoverFor, signInAndRedeem } from '../helpers/relying-party.js';
 
 describe('restarting with the same data directory', () => {
   it('accepts tokens and id_token_hint issued before the restart', async () => {
@@ -17,30 +17,9 @@ describe('restarting with the same data directory', () => {
     const first = await startTestProvider({ dataDir });
     const web = seededClient(first.seed, 'web');
     const redirectUri = web.redirect_uris[0] ?? '';
-    const config = await client.discovery(
-      new URL(first.issuer),
-      web.client_id,
-      undefined,
-      client.ClientSecretBasic(web.client_secret ?? ''),
-      { execute: [client.allowInsecureRequests] },
-    );
-    const verifier = client.randomPKCECodeVerifier();
-    const url = client.buildAuthorizationUrl(config, {
-      redirect_uri: redirectUri,
+    const config = await discoverFor(first.issuer, web);
+    const tokens = await signInAndRedeem(config, redirectUri, seededUser(first.seed, 'grace').id, {
       scope: 'openid',
-      code_challenge: await client.calculatePKCECodeChallenge(verifier),
-      code_challenge_method: 'S256',
-    });
-    const browser = new Browser();
-    const login = await browser.open(url.href, redirectUri);
-    const picker = userPicker(login);
-    const callback = await browser.submit(
-      picker,
-      { user_id: seededUser(first.seed, 'grace').id },
-      redirectUri,
-    );
-    const tokens = await client.authorizationCodeGrant(config, new URL(callback.url), {
-      pkceCodeVerifier: verifier,
     });
     await first.stop();
 

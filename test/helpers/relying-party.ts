@@ -1,0 +1,71 @@
+/**
+ * openid-client 6 as a relying party of a test provider: discovery for a seeded client, and a
+ * sign-in through the real login page that stops at the redirect back to the client.
+ */
+import * as client from 'openid-client';
+import type { SeedClient } from '../../seed/schema.js';
+import { Browser, type Page, userPicker } from './browser.js';
+
+export function discoverFor(issuer: string, seedClient: SeedClient): Promise<client.Configuration> {
+  const auth = seedClient.client_secret
+    ? client.ClientSecretBasic(seedClient.client_secret)
+    : client.None();
+  return client.discovery(new URL(issuer), seedClient.client_id, undefined, auth, {
+    execute: [client.allowInsecureRequests],
+  });
+}
+
+export interface AuthorizationStart {
+  url: URL;
+  redirectUri: string;
+  verifier: string;
+  state: string;
+  nonce: string;
+}
+
+/** A fresh authorization request with PKCE (S256), state and nonce. */
+export async function buildAuthorization(
+  config: client.Configuration,
+  redirectUri: string,
+  params: Record<string, string> = {},
+): Promise<AuthorizationStart> {
+  const verifier = client.randomPKCECodeVerifier();
+  const state = client.randomState();
+  const nonce = client.randomNonce();
+  const url = client.buildAuthorizationUrl(config, {
+    redirect_uri: redirectUri,
+    scope: 'openid profile email',
+    code_challenge: await client.calculatePKCECodeChallenge(verifier),
+    code_challenge_method: 'S256',
+    state,
+    nonce,
+    ...params,
+  });
+  return { url, redirectUri, verifier, state, nonce };
+}
+
+/** Opens the authorization URL, picks `userId` on the login page, and returns the callback. */
+export async function signInWithPicker(
+  browser: Browser,
+  start: AuthorizationStart,
+  userId: string,
+): Promise<Page> {
+  const login = await browser.open(start.url.href, start.redirectUri);
+  return browser.submit(userPicker(login), { user_id: userId }, start.redirectUri);
+}
+
+/** The whole code flow for one user: tokens as openid-client returns them. */
+export async function signInAndRedeem(
+  config: client.Configuration,
+  redirectUri: string,
+  userId: string,
+  params: Record<string, string> = {},
+) {
+  const start = await buildAuthorization(config, redirectUri, params);
+  const callback = await signInWithPicker(new Browser(), start, userId);
+  return client.authorizationCodeGrant(config, new URL(callback.url), {
+    pkceCodeVerifier: start.verifier,
+    expectedState: start.state,
+    expectedNonce: start.nonce,
+  });
+}
