@@ -72,7 +72,7 @@ export function createServer({ issuerBase, seed, keys }: CreateServerOptions): U
     app.use(interactions.routes());
     app.use(oktaDiscovery(mountPath));
     app.use(offlineAccessWithoutConsent(`${mountPath}${oktaRoutes.authorization}`));
-    app.use(immediateLogout(provider, `understudy_${server.id}_session`));
+    app.use(immediateLogout(provider));
     app.use(
       jwtAccessTokenEndpoints({
         mountPath,

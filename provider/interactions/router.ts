@@ -9,7 +9,7 @@ import type Provider from 'oidc-provider';
 import { errors } from 'oidc-provider';
 import type { SeedClient, SeedUser } from '../../seed/schema.js';
 import type { AccountStore } from '../accounts.js';
-import { readFormBody } from '../okta/form-body.js';
+import { readFormBody } from '../http/form-body.js';
 import { renderConsentPage } from '../views/consent-page.js';
 import { renderLoginPage } from '../views/login-page.js';
 import { createCsrf } from './csrf.js';

@@ -15,7 +15,8 @@ export function deferLogout(ctx: KoaContextWithOIDC): void {
   ctx.body = '';
 }
 
-export function immediateLogout(provider: Provider, sessionCookieName: string): Middleware {
+export function immediateLogout(provider: Provider): Middleware {
+  const sessionCookieName = provider.cookieName('session');
   return async (ctx, next) => {
     await next();
     const oidcCtx = ctx as unknown as KoaContextWithOIDC;

@@ -10,7 +10,7 @@ import type { Context, Middleware } from 'koa';
 import type { SeedClient } from '../../seed/schema.js';
 import { type AccountStore, claimsByScope } from '../accounts.js';
 import { authenticateClient } from './client-auth.js';
-import { readFormBody } from './form-body.js';
+import { readFormBody } from '../http/form-body.js';
 import type { RevokedTokens } from './revoked-tokens.js';
 
 export interface JwtAccessTokenOptions {
