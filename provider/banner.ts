@@ -3,7 +3,7 @@ import type { Seed } from '../seed/schema.js';
 export function renderBanner(
   issuers: ReadonlyMap<string, string>,
   seed: Seed,
-  info: { listening: string; dataDir: string; seedPath: string },
+  info: { listening: string; dataDir: string; seedPath: string; caPath?: string | undefined },
 ): string {
   const lines = ['', 'Understudy is running: a local stand-in for Okta', ''];
   const row = (label: string, value: string) => `  ${label.padEnd(20)}${value}`;
@@ -13,7 +13,15 @@ export function renderBanner(
   }
   lines.push(row('listening on', info.listening));
   lines.push(row('seed', info.seedPath));
-  lines.push(row('keys', info.dataDir), '', '  clients');
+  lines.push(row('keys', info.dataDir));
+  if (info.caPath) {
+    lines.push(
+      '',
+      '  HTTPS uses a local CA. Give your Node app this line so it trusts it:',
+      `    NODE_EXTRA_CA_CERTS=${info.caPath}`,
+    );
+  }
+  lines.push('', '  clients');
   for (const client of seed.clients) {
     lines.push(`    ${client.client_id}  ${client.client_name}`);
     const details = [

@@ -47,8 +47,17 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
 
   let running: Awaited<ReturnType<typeof listen>>;
+  let caPath: string | undefined;
   try {
-    running = await listen({ ...config, seed });
+    let tls: { key: string; cert: string } | undefined;
+    if (config.https) {
+      // Loaded only for --https, so plain starts never pay for the certificate code.
+      const { loadOrCreateTls } = await import('./tls.js');
+      const material = await loadOrCreateTls(config.dataDir);
+      tls = material;
+      caPath = material.caPath;
+    }
+    running = await listen({ ...config, seed, seedSource: seedPath, tls });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'EADDRINUSE') {
@@ -61,6 +70,10 @@ export async function main(argv: readonly string[]): Promise<number> {
       console.error(`understudy: cannot listen on ${config.host}:${config.port} (${code})`);
       return 1;
     }
+    if (error instanceof SeedError) {
+      console.error(`understudy: ${error.message}`);
+      return 1;
+    }
     console.error(`understudy: ${(error as Error).message}`);
     return 1;
   }
@@ -70,6 +83,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       listening: running.url,
       dataDir: config.dataDir,
       seedPath,
+      caPath,
     }),
   );
   const stop = () => {

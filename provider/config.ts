@@ -15,6 +15,8 @@ export interface ProviderConfig {
   readonly dataDir: string;
   /** undefined means the bundled default seed. */
   readonly seedPath: string | undefined;
+  /** Serve HTTPS with a local CA kept in the data directory. */
+  readonly https: boolean;
 }
 
 export class UsageError extends Error {
@@ -31,7 +33,9 @@ Options:
   --host <address>   interface to bind (default: 127.0.0.1)
   --issuer <origin>  origin of the issuers, e.g. http://localhost:4000
                      (each issuer is <origin>/oauth2/<id>; default: http://localhost:<port>)
-  --data-dir <path>  where signing keys are kept across restarts (default: ./.understudy)
+  --data-dir <path>  where signing keys (and the local CA) are kept (default: ./.understudy)
+  --https            serve HTTPS with a local CA made on first use; prints the
+                     NODE_EXTRA_CA_CERTS line that makes Node apps trust it
   -h, --help         show this help`;
 
 export function parseProviderArgs(
@@ -50,6 +54,7 @@ export function parseProviderArgs(
         host: { type: 'string' },
         issuer: { type: 'string' },
         'data-dir': { type: 'string' },
+        https: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -64,6 +69,7 @@ export function parseProviderArgs(
     issuerBase: parseIssuerBase(values.issuer as string | undefined),
     dataDir: resolve(cwd, (values['data-dir'] as string | undefined) ?? '.understudy'),
     seedPath: values.seed === undefined ? undefined : resolve(cwd, values.seed as string),
+    https: values.https === true,
   });
 }
 

@@ -10,6 +10,7 @@ import type { KeyMaterial } from './keys.js';
 import { createMemoryAdapterFactory } from './memory-adapter.js';
 import { createAccessTokenCustomizer } from './okta/access-token-claims.js';
 import { deferLogout } from './okta/immediate-logout.js';
+import { allowImplicitOnLocalhost } from './okta/implicit-on-localhost.js';
 import { oktaRoutes, tokenLifetimes } from './okta/routes.js';
 import {
   renderDeviceSuccess,
@@ -161,6 +162,7 @@ export function createProvider(options: CreateProviderOptions): Provider {
   };
 
   const provider = new Provider(issuer, configuration);
+  allowImplicitOnLocalhost(provider);
   provider.on('server_error', (_ctx, error) => {
     console.error(`understudy: server_error at ${server.id}:`, error);
   });

@@ -5,6 +5,7 @@
 import Koa, { type Context, type Middleware } from 'koa';
 import mount from 'koa-mount';
 import type Provider from 'oidc-provider';
+import { SeedError } from '../seed/errors.js';
 import type { Seed } from '../seed/schema.js';
 import { createAccountStore } from './accounts.js';
 import { createInteractionRouter } from './interactions/router.js';
@@ -90,6 +91,32 @@ export function createServer({ issuerBase, seed, keys }: CreateServerOptions): U
 
   app.use(unknownAuthorizationServer);
   return { app, issuers, providers };
+}
+
+/**
+ * oidc-provider validates static clients on first use; do it up front so a seed client it
+ * refuses stops start-up with the seed path instead of failing the first login.
+ */
+export async function assertClientsAccepted(
+  { providers }: UnderstudyServer,
+  seed: Seed,
+  source: string,
+): Promise<void> {
+  const problems: string[] = [];
+  for (const provider of providers.values()) {
+    for (const [index, client] of seed.clients.entries()) {
+      try {
+        await provider.Client.find(client.client_id);
+      } catch (error) {
+        const { error_description, message } = error as {
+          error_description?: string;
+          message: string;
+        };
+        problems.push(`clients[${index}]: ${error_description ?? message}`);
+      }
+    }
+    if (problems.length) throw new SeedError(source, problems);
+  }
 }
 
 const health: Middleware = async (ctx, next) => {
