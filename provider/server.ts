@@ -10,6 +10,9 @@ import type { Seed } from '../seed/schema.js';
 import { createAccountStore } from './accounts.js';
 import { createInteractionRouter } from './interactions/router.js';
 import { type KeyMaterial, publicJwk } from './keys.js';
+import { issuerCheck } from './issuer-check.js';
+import { activateRedirect } from './okta/activate.js';
+import { deviceAuthorizationInterval } from './okta/device-authorization.js';
 import { oktaDiscovery } from './okta/discovery.js';
 import { immediateLogout } from './okta/immediate-logout.js';
 import { jwtAccessTokenEndpoints } from './okta/jwt-access-tokens.js';
@@ -70,8 +73,10 @@ export function createServer({ issuerBase, seed, keys }: CreateServerOptions): U
       clients,
       csrfSecret: keys.cookieSecrets[0] ?? '',
     });
+    app.use(issuerCheck(mountPath, issuer, server, seed));
     app.use(interactions.routes());
     app.use(oktaDiscovery(mountPath));
+    app.use(deviceAuthorizationInterval(`${mountPath}${oktaRoutes.device_authorization}`));
     app.use(offlineAccessWithoutConsent(`${mountPath}${oktaRoutes.authorization}`));
     app.use(immediateLogout(provider));
     app.use(
@@ -89,6 +94,8 @@ export function createServer({ issuerBase, seed, keys }: CreateServerOptions): U
     app.use(mount(mountPath, provider));
   }
 
+  const first = seed.authorizationServers[0];
+  if (first) app.use(activateRedirect(`/oauth2/${first.id}${oktaRoutes.code_verification}`));
   app.use(unknownAuthorizationServer);
   return { app, issuers, providers };
 }

@@ -12,6 +12,7 @@ import { type AccountStore, claimsByScope } from '../accounts.js';
 import { authenticateClient } from './client-auth.js';
 import { readFormBody } from '../http/form-body.js';
 import type { RevokedTokens } from './revoked-tokens.js';
+import { requestOrigin } from '../http/request-origin.js';
 
 export interface JwtAccessTokenOptions {
   mountPath: string;
@@ -149,9 +150,10 @@ function scopeClaims(scope: string): readonly string[] {
 
 function bearerError(ctx: Context, status: number, error: string, description: string) {
   ctx.status = status;
+  const realm = requestOrigin(ctx);
   ctx.set(
     'www-authenticate',
-    `Bearer authorization_uri="${ctx.origin}", realm="${ctx.origin}", scope="openid", error="${error}", error_description="${description}", resource=""`,
+    `Bearer authorization_uri="${realm}", realm="${realm}", scope="openid", error="${error}", error_description="${description}", resource=""`,
   );
   ctx.body = { error, error_description: description };
 }

@@ -1,0 +1,17 @@
+/**
+ * Okta's device authorization response always states the polling interval (5 s);
+ * oidc-provider leaves it out, which RFC 8628 allows but some device clients do not expect.
+ */
+import type { Middleware } from 'koa';
+
+export function deviceAuthorizationInterval(path: string): Middleware {
+  const lowerPath = path.toLowerCase();
+  return async (ctx, next) => {
+    await next();
+    if (ctx.method !== 'POST' || ctx.path.toLowerCase() !== lowerPath || ctx.status !== 200) return;
+    const body = ctx.body as Record<string, unknown> | undefined;
+    if (body && typeof body === 'object' && body.interval === undefined) {
+      ctx.body = { ...body, interval: 5 };
+    }
+  };
+}
