@@ -6,8 +6,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { listen, type RunningProvider } from '../../provider/listen.js';
+import { loadOrCreateTls } from '../../provider/tls.js';
 import { loadSeed } from '../../seed/load.js';
-import type { Seed } from '../../seed/schema.js';
+import type { Seed, SeedInput } from '../../seed/schema.js';
+import { parseSeed } from '../../seed/validate.js';
 
 export interface TestProvider extends RunningProvider {
   issuer: string;
@@ -17,11 +19,13 @@ export interface TestProvider extends RunningProvider {
 }
 
 export async function startTestProvider(
-  options: { seed?: Seed; dataDir?: string; port?: number } = {},
+  options: { seed?: Seed; dataDir?: string; port?: number; https?: boolean } = {},
 ): Promise<TestProvider> {
   const seed = options.seed ?? (await loadSeed());
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'understudy-test-'));
+  const tls = options.https ? await testTls() : undefined;
   const running = await listen({
+    tls,
     host: '127.0.0.1',
     port: options.port ?? 0,
     issuerBase: undefined,
@@ -41,6 +45,13 @@ export async function startTestProvider(
   };
 }
 
+/** The run's local CA (made by test/global-setup.ts, trusted by every test process). */
+export async function testTls() {
+  const dir = process.env.UNDERSTUDY_TEST_TLS_DIR;
+  if (!dir) throw new Error('UNDERSTUDY_TEST_TLS_DIR is unset: run the tests through vitest');
+  return loadOrCreateTls(dir);
+}
+
 export function seededClient(seed: Seed, name: 'web' | 'spa' | 'service' | 'partner') {
   const match = {
     web: (id: string) => id.includes('demo web app'),
@@ -57,4 +68,10 @@ export function seededUser(seed: Seed, loginPrefix: string) {
   const user = seed.users.find((candidate) => candidate.login.startsWith(loginPrefix));
   if (!user) throw new Error(`no user ${loginPrefix} in the seed`);
   return user;
+}
+
+/** The default seed plus extra clients (for apps whose redirect URIs depend on their port). */
+export async function seedWithClients(clients: SeedInput['clients']): Promise<Seed> {
+  const base = (await loadSeed()) as unknown as SeedInput;
+  return parseSeed({ ...base, clients: [...base.clients, ...clients] });
 }

@@ -1,0 +1,130 @@
+/**
+ * Okta's own Node libraries, unmodified, against Understudy over HTTPS: the apps get the
+ * issuer, client id and secret from the environment, and trust the local CA through
+ * NODE_EXTRA_CA_CERTS alone (no testing flag that would relax their https check).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Browser, formPostingTo, userPicker } from '../helpers/browser.js';
+import {
+  type ChildApp,
+  compatApp,
+  freePort,
+  runChildScript,
+  startChildApp,
+} from '../helpers/child-app.js';
+import {
+  seededClient,
+  seededUser,
+  seedWithClients,
+  startTestProvider,
+  type TestProvider,
+} from '../helpers/provider.js';
+import { discoverFor, signInAndRedeem } from '../helpers/relying-party.js';
+
+const middlewareClient = {
+  client_id: '0oaMiddlewareApp0000',
+  client_secret: 'middleware-app-secret-0123456789',
+  client_name: 'oidc-middleware app',
+};
+
+let provider: TestProvider;
+let appPort: number;
+
+beforeAll(async () => {
+  appPort = await freePort();
+  const base = `http://localhost:${appPort}`;
+  const seed = await seedWithClients([
+    {
+      ...middlewareClient,
+      grant_types: ['authorization_code', 'refresh_token'],
+      redirect_uris: [`${base}/authorization-code/callback`],
+      post_logout_redirect_uris: [`${base}/`],
+    },
+  ]);
+  provider = await startTestProvider({ seed, https: true });
+  expect(provider.issuer).toMatch(/^https:\/\/localhost:\d+\/oauth2\/default$/);
+});
+afterAll(() => provider.stop());
+
+const oktaEnv = (clientId: string, clientSecret = '') => ({
+  OKTA_OAUTH2_ISSUER: provider.issuer,
+  OKTA_OAUTH2_CLIENT_ID: clientId,
+  OKTA_OAUTH2_CLIENT_SECRET: clientSecret,
+});
+
+describe('@okta/jwt-verifier', () => {
+  it('verifies access and ID tokens over HTTPS with only NODE_EXTRA_CA_CERTS', async () => {
+    const web = seededClient(provider.seed, 'web');
+    const carol = seededUser(provider.seed, 'carol.lee');
+    const config = await discoverFor(provider.issuer, web);
+    const tokens = await signInAndRedeem(config, web.redirect_uris[0] ?? '', carol.id);
+    const env = {
+      ...oktaEnv(web.client_id),
+      ACCESS_TOKEN: tokens.access_token,
+      ID_TOKEN: tokens.id_token ?? '',
+      NONCE: String(tokens.claims()?.nonce),
+    };
+
+    const results = JSON.parse(await runChildScript(compatApp('okta-jwt-verifier'), env));
+    expect(results.accessToken).toMatchObject({
+      ok: true,
+      claims: { cid: web.client_id, uid: carol.id, sub: carol.login, aud: 'api://default' },
+    });
+    expect(results.idToken).toMatchObject({
+      ok: true,
+      claims: { sub: carol.id, aud: web.client_id },
+    });
+    expect(results.wrongAudience.ok).toBe(false);
+
+    // The same script without the CA: the HTTPS check is real.
+    const untrusted = JSON.parse(
+      await runChildScript(compatApp('okta-jwt-verifier'), { ...env, NODE_EXTRA_CA_CERTS: '' }),
+    );
+    expect(untrusted.accessToken.ok).toBe(false);
+  });
+});
+
+describe('@okta/oidc-middleware', () => {
+  let app: ChildApp;
+  beforeAll(async () => {
+    app = await startChildApp(
+      compatApp('okta-oidc-middleware'),
+      oktaEnv(middlewareClient.client_id, middlewareClient.client_secret),
+      appPort,
+    );
+  });
+  afterAll(() => app.stop());
+
+  it('logs in, gets userinfo and a refresh token, and logs out with both tokens revoked', async () => {
+    const browser = new Browser();
+    const login = await browser.open(`${app.url}/login`);
+    expect(login.url.startsWith(`${provider.issuer}/interaction/`)).toBe(true);
+    const grace = seededUser(provider.seed, 'grace.li');
+    const home = await browser.submit(userPicker(login), { user_id: grace.id });
+    expect(home.url).toBe(`${app.url}/`);
+    const signedIn = JSON.parse(home.body);
+    expect(signedIn.userinfo).toMatchObject({
+      sub: grace.id,
+      email: grace.email,
+      preferred_username: grace.login,
+      name: 'Grace Li',
+    });
+    expect(signedIn.hasRefreshToken).toBe(true);
+
+    const loggedOut = await browser.submit({
+      action: `${app.url}/logout`,
+      method: 'post',
+      fields: {},
+      buttons: [],
+    });
+    expect(loggedOut.url).toBe(`${app.url}/`);
+    const after = JSON.parse(loggedOut.body);
+    expect(after.userinfo).toBeNull();
+    expect(after.errors).toEqual([]);
+    expect(app.output()).not.toContain('oidc error');
+
+    // The provider session ended too: logging in again shows the login page.
+    const again = await browser.open(`${app.url}/login`);
+    expect(formPostingTo(again, '/login').action).toContain('/interaction/');
+  });
+});
