@@ -1,7 +1,9 @@
 /**
  * The `understudy` command as users run it: compiled JavaScript in a child process.
  */
+import { X509Certificate } from 'node:crypto';
 import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { get as httpsGet } from 'node:https';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,6 +22,16 @@ function occupyPort(): Promise<number> {
     const blocker = createServer();
     blockers.push(blocker);
     blocker.listen(0, '127.0.0.1', () => resolve((blocker.address() as { port: number }).port));
+  });
+}
+
+function getJson(url: string, ca: Buffer): Promise<Record<string, unknown>> {
+  return new Promise((resolve, reject) => {
+    httpsGet(url, { ca }, (response) => {
+      let body = '';
+      response.on('data', (chunk) => (body += chunk));
+      response.on('end', () => resolve(JSON.parse(body)));
+    }).on('error', reject);
   });
 }
 
@@ -103,6 +115,39 @@ describe('understudy CLI', () => {
     } finally {
       await cli.stop();
     }
+  });
+
+  it('serves HTTPS with a local CA and prints the NODE_EXTRA_CA_CERTS line', async () => {
+    const httpsDir = mkdtempSync(join(tmpdir(), 'understudy-https-'));
+    const fingerprints: string[] = [];
+    for (let run = 0; run < 2; run += 1) {
+      const cli = await startCli(['--https', '--port', '0', '--data-dir', httpsDir]);
+      try {
+        expect(cli.issuer).toMatch(/^https:\/\/localhost:\d+\/oauth2\/default$/);
+        const caPath = join(httpsDir, 'ca.pem');
+        expect(cli.stdout()).toContain(`NODE_EXTRA_CA_CERTS=${caPath}`);
+        const ca = new X509Certificate(readFileSync(caPath));
+        const leaf = new X509Certificate(readFileSync(join(httpsDir, 'localhost.pem')));
+        expect(ca.ca).toBe(true);
+        expect(leaf.ca).toBe(false);
+        expect(leaf.subjectAltName).toContain('DNS:localhost');
+        expect(leaf.subjectAltName).toContain('IP Address:127.0.0.1');
+        expect(leaf.verify(ca.publicKey)).toBe(true);
+        expect(statSync(join(httpsDir, 'ca-key.pem')).mode & 0o777).toBe(0o600);
+        fingerprints.push(ca.fingerprint256);
+
+        const discovery = await getJson(
+          `${cli.issuer}/.well-known/openid-configuration`,
+          readFileSync(caPath),
+        );
+        expect(discovery.issuer).toBe(cli.issuer);
+        expect(discovery.token_endpoint).toBe(`${cli.issuer}/v1/token`);
+      } finally {
+        await cli.stop();
+      }
+    }
+    // The second start reuses the CA, so a CA the user trusted stays trusted.
+    expect(fingerprints[1]).toBe(fingerprints[0]);
   });
 
   it('prints usage for --help', async () => {

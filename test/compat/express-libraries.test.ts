@@ -1,0 +1,193 @@
+/**
+ * Auth0's and the community's Express libraries, unmodified, against Understudy over plain
+ * http://localhost, each configured by environment variables only.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Browser, findForm, type Page, userPicker } from '../helpers/browser.js';
+import { type ChildApp, compatApp, freePort, startChildApp } from '../helpers/child-app.js';
+import {
+  seededClient,
+  seededUser,
+  seedWithClients,
+  startTestProvider,
+  type TestProvider,
+} from '../helpers/provider.js';
+import { discoverFor, signInAndRedeem } from '../helpers/relying-party.js';
+
+const ports = { eocImplicit: 0, eocCode: 0, passport: 0, api: 0 };
+const eocClient = {
+  client_id: '0oaExpressOidcApp000',
+  client_secret: 'express-openid-connect-secret-01',
+  client_name: 'express-openid-connect app',
+};
+const passportClient = {
+  client_id: '0oaPassportOidcApp00',
+  client_secret: 'passport-openidconnect-secret-01',
+  client_name: 'passport-openidconnect app',
+};
+
+let provider: TestProvider;
+
+beforeAll(async () => {
+  for (const name of Object.keys(ports) as (keyof typeof ports)[]) ports[name] = await freePort();
+  const bases = [ports.eocImplicit, ports.eocCode].map((port) => `http://localhost:${port}`);
+  const seed = await seedWithClients([
+    {
+      ...eocClient,
+      grant_types: ['authorization_code', 'implicit', 'refresh_token'],
+      response_types: ['code', 'id_token'],
+      redirect_uris: bases.map((base) => `${base}/callback`),
+      post_logout_redirect_uris: bases.flatMap((base) => [base, `${base}/`]),
+    },
+    {
+      ...passportClient,
+      token_endpoint_auth_method: 'client_secret_post',
+      redirect_uris: [`http://localhost:${ports.passport}/authorization-code/callback`],
+    },
+  ]);
+  provider = await startTestProvider({ seed });
+});
+afterAll(() => provider.stop());
+
+const eocEnv = (port: number) => ({
+  ISSUER_BASE_URL: provider.issuer,
+  BASE_URL: `http://localhost:${port}`,
+  CLIENT_ID: eocClient.client_id,
+  CLIENT_SECRET: eocClient.client_secret,
+  SECRET: 'a-long-random-cookie-secret-for-the-compat-suite',
+});
+
+/** Follows the form_post auto-submit page the way a browser's script would. */
+async function submitFormPost(browser: Browser, page: Page) {
+  return browser.submit(findForm(page, 'form_post', (form) => 'state' in form.fields));
+}
+
+describe('express-openid-connect v3', () => {
+  let implicitApp: ChildApp;
+  let codeApp: ChildApp;
+  beforeAll(async () => {
+    implicitApp = await startChildApp(
+      compatApp('express-openid-connect'),
+      eocEnv(ports.eocImplicit),
+      ports.eocImplicit,
+    );
+    codeApp = await startChildApp(
+      compatApp('express-openid-connect'),
+      { ...eocEnv(ports.eocCode), RESPONSE_TYPE: 'code' },
+      ports.eocCode,
+    );
+  });
+  afterAll(async () => {
+    await implicitApp.stop();
+    await codeApp.stop();
+  });
+
+  it('logs in with its defaults (implicit id_token, form_post) and logs out at the provider', async () => {
+    const browser = new Browser();
+    const login = await browser.open(`${implicitApp.url}/login`);
+    const alice = seededUser(provider.seed, 'alice.johnson');
+    const formPost = await browser.submit(userPicker(login), { user_id: alice.id });
+    expect(formPost.body).toContain('id_token');
+    const home = await submitFormPost(browser, formPost);
+    expect(home.url).toBe(`${implicitApp.url}/`);
+    const signedIn = JSON.parse(home.body);
+    // With no access token issued, the ID token carries the whole profile, as on Okta.
+    expect(signedIn.user).toMatchObject({
+      sub: alice.id,
+      email: alice.email,
+      given_name: 'Alice',
+      family_name: 'Johnson',
+    });
+
+    const loggedOut = await browser.open(`${implicitApp.url}/logout`);
+    expect(loggedOut.url).toBe(`${implicitApp.url}/`);
+    expect(JSON.parse(loggedOut.body).user).toBeNull();
+    const again = await browser.open(`${implicitApp.url}/login`);
+    expect(again.body).toContain('Pick a seeded user');
+  });
+
+  it('logs in with response_type=code and reads userinfo', async () => {
+    const browser = new Browser();
+    const login = await browser.open(`${codeApp.url}/login`);
+    const sarah = seededUser(provider.seed, 'sarah.morgan');
+    // The code flow answers with a plain redirect to the callback (response_mode=query).
+    const home = await browser.submit(userPicker(login), { user_id: sarah.id });
+    expect(home.url).toBe(`${codeApp.url}/`);
+    const signedIn = JSON.parse(home.body);
+    expect(signedIn.user).toMatchObject({ sub: sarah.id, email: sarah.email });
+    expect(signedIn.userinfo).toMatchObject({ sub: sarah.id, family_name: 'Morgan' });
+    expect(signedIn.hasAccessToken).toBe(true);
+  });
+});
+
+describe('passport-openidconnect', () => {
+  let app: ChildApp;
+  beforeAll(async () => {
+    app = await startChildApp(
+      compatApp('passport-openidconnect'),
+      {
+        OKTA_OAUTH2_ISSUER: provider.issuer,
+        OKTA_OAUTH2_CLIENT_ID: passportClient.client_id,
+        OKTA_OAUTH2_CLIENT_SECRET: passportClient.client_secret,
+      },
+      ports.passport,
+    );
+  });
+  afterAll(() => app.stop());
+
+  it('logs in with the /v1/* URLs and the secret in the body', async () => {
+    const browser = new Browser();
+    const login = await browser.open(`${app.url}/login`);
+    const frank = seededUser(provider.seed, 'frank.wilson');
+    const home = await browser.submit(userPicker(login), { user_id: frank.id });
+    expect(home.url).toBe(`${app.url}/`);
+    const { user } = JSON.parse(home.body);
+    expect(user).toMatchObject({
+      id: frank.id,
+      displayName: 'Frank Wilson',
+      username: frank.login,
+      emails: [{ value: frank.email }],
+    });
+  });
+});
+
+describe('API protection: express-oauth2-jwt-bearer and express-jwt + jwks-rsa', () => {
+  let api: ChildApp;
+  beforeAll(async () => {
+    api = await startChildApp(
+      compatApp('protected-api'),
+      { ISSUER_BASE_URL: provider.issuer, AUDIENCE: 'api://default' },
+      ports.api,
+    );
+  });
+  afterAll(() => api.stop());
+
+  it("accepts the provider's access tokens and refuses requests without one", async () => {
+    const web = seededClient(provider.seed, 'web');
+    const hannah = seededUser(provider.seed, 'hannah.smith');
+    const config = await discoverFor(provider.issuer, web);
+    const tokens = await signInAndRedeem(config, web.redirect_uris[0] ?? '', hannah.id);
+
+    for (const path of ['/oauth2-jwt-bearer', '/express-jwt']) {
+      const ok = await fetch(`${api.url}${path}`, {
+        headers: { authorization: `Bearer ${tokens.access_token}` },
+      });
+      expect(ok.status).toBe(200);
+      const { claims } = (await ok.json()) as { claims: Record<string, unknown> };
+      expect(claims).toMatchObject({
+        iss: provider.issuer,
+        aud: 'api://default',
+        uid: hannah.id,
+        groups: ['admin'],
+      });
+
+      const missing = await fetch(`${api.url}${path}`);
+      expect(missing.status).toBe(401);
+      // An ID token is signed by the same key but is not for this audience.
+      const wrong = await fetch(`${api.url}${path}`, {
+        headers: { authorization: `Bearer ${tokens.id_token}` },
+      });
+      expect(wrong.status).toBe(401);
+    }
+  });
+});
