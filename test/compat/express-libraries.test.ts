@@ -11,49 +11,33 @@ import {
   seedWithClients,
   startTestProvider,
   type TestProvider,
+  yourAppClientOn,
 } from '../helpers/provider.js';
 import { discoverFor, signInAndRedeem } from '../helpers/relying-party.js';
 
 const ports = { eocImplicit: 0, eocCode: 0, passport: 0, api: 0 };
-const eocClient = {
-  client_id: '0oaExpressOidcApp000',
-  client_secret: 'express-openid-connect-secret-01',
-  client_name: 'express-openid-connect app',
-};
-const passportClient = {
-  client_id: '0oaPassportOidcApp00',
-  client_secret: 'passport-openidconnect-secret-01',
-  client_name: 'passport-openidconnect app',
-};
+type AppClient = Awaited<ReturnType<typeof yourAppClientOn>>;
+let eocImplicitClient: AppClient;
+let eocCodeClient: AppClient;
+let passportClient: AppClient;
 
 let provider: TestProvider;
 
 beforeAll(async () => {
   for (const name of Object.keys(ports) as (keyof typeof ports)[]) ports[name] = await freePort();
-  const bases = [ports.eocImplicit, ports.eocCode].map((port) => `http://localhost:${port}`);
-  const seed = await seedWithClients([
-    {
-      ...eocClient,
-      grant_types: ['authorization_code', 'implicit', 'refresh_token'],
-      response_types: ['code', 'id_token'],
-      redirect_uris: bases.map((base) => `${base}/callback`),
-      post_logout_redirect_uris: bases.flatMap((base) => [base, `${base}/`]),
-    },
-    {
-      ...passportClient,
-      token_endpoint_auth_method: 'client_secret_post',
-      redirect_uris: [`http://localhost:${ports.passport}/authorization-code/callback`],
-    },
-  ]);
+  eocImplicitClient = await yourAppClientOn(ports.eocImplicit, '0oaExpressOidcImplic');
+  eocCodeClient = await yourAppClientOn(ports.eocCode, '0oaExpressOidcCode00');
+  passportClient = await yourAppClientOn(ports.passport, '0oaPassportOidcApp00');
+  const seed = await seedWithClients([eocImplicitClient, eocCodeClient, passportClient]);
   provider = await startTestProvider({ seed });
 });
 afterAll(() => provider.stop());
 
-const eocEnv = (port: number) => ({
+const eocEnv = (port: number, client: AppClient) => ({
   ISSUER_BASE_URL: provider.issuer,
   BASE_URL: `http://localhost:${port}`,
-  CLIENT_ID: eocClient.client_id,
-  CLIENT_SECRET: eocClient.client_secret,
+  CLIENT_ID: client.client_id,
+  CLIENT_SECRET: client.client_secret ?? '',
   SECRET: 'a-long-random-cookie-secret-for-the-compat-suite',
 });
 
@@ -68,12 +52,12 @@ describe('express-openid-connect v3', () => {
   beforeAll(async () => {
     implicitApp = await startChildApp(
       compatApp('express-openid-connect'),
-      eocEnv(ports.eocImplicit),
+      eocEnv(ports.eocImplicit, eocImplicitClient),
       ports.eocImplicit,
     );
     codeApp = await startChildApp(
       compatApp('express-openid-connect'),
-      { ...eocEnv(ports.eocCode), RESPONSE_TYPE: 'code' },
+      { ...eocEnv(ports.eocCode, eocCodeClient), RESPONSE_TYPE: 'code' },
       ports.eocCode,
     );
   });
@@ -128,7 +112,7 @@ describe('passport-openidconnect', () => {
       {
         OKTA_OAUTH2_ISSUER: provider.issuer,
         OKTA_OAUTH2_CLIENT_ID: passportClient.client_id,
-        OKTA_OAUTH2_CLIENT_SECRET: passportClient.client_secret,
+        OKTA_OAUTH2_CLIENT_SECRET: passportClient.client_secret ?? '',
       },
       ports.passport,
     );

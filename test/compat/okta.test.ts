@@ -18,29 +18,19 @@ import {
   seedWithClients,
   startTestProvider,
   type TestProvider,
+  yourAppClientOn,
 } from '../helpers/provider.js';
 import { discoverFor, signInAndRedeem } from '../helpers/relying-party.js';
 
-const middlewareClient = {
-  client_id: '0oaMiddlewareApp0000',
-  client_secret: 'middleware-app-secret-0123456789',
-  client_name: 'oidc-middleware app',
-};
+let middlewareClient: Awaited<ReturnType<typeof yourAppClientOn>>;
 
 let provider: TestProvider;
 let appPort: number;
 
 beforeAll(async () => {
   appPort = await freePort();
-  const base = `http://localhost:${appPort}`;
-  const seed = await seedWithClients([
-    {
-      ...middlewareClient,
-      grant_types: ['authorization_code', 'refresh_token'],
-      redirect_uris: [`${base}/authorization-code/callback`],
-      post_logout_redirect_uris: [`${base}/`],
-    },
-  ]);
+  middlewareClient = await yourAppClientOn(appPort, '0oaMiddlewareApp0000');
+  const seed = await seedWithClients([middlewareClient]);
   provider = await startTestProvider({ seed, https: true });
   expect(provider.issuer).toMatch(/^https:\/\/localhost:\d+\/oauth2\/default$/);
 });
@@ -89,7 +79,7 @@ describe('@okta/oidc-middleware', () => {
   beforeAll(async () => {
     app = await startChildApp(
       compatApp('okta-oidc-middleware'),
-      oktaEnv(middlewareClient.client_id, middlewareClient.client_secret),
+      oktaEnv(middlewareClient.client_id, middlewareClient.client_secret ?? ''),
       appPort,
     );
   });

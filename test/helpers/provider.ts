@@ -52,8 +52,9 @@ export async function testTls() {
   return loadOrCreateTls(dir);
 }
 
-export function seededClient(seed: Seed, name: 'web' | 'spa' | 'service' | 'partner') {
+export function seededClient(seed: Seed, name: 'web' | 'spa' | 'service' | 'partner' | 'your-app') {
   const match = {
+    'your-app': (id: string) => id.startsWith('Your app on localhost:3000'),
     web: (id: string) => id.includes('demo web app'),
     spa: (id: string) => id.includes('SPA'),
     service: (id: string) => id.includes('service'),
@@ -68,6 +69,24 @@ export function seededUser(seed: Seed, loginPrefix: string) {
   const user = seed.users.find((candidate) => candidate.login.startsWith(loginPrefix));
   if (!user) throw new Error(`no user ${loginPrefix} in the seed`);
   return user;
+}
+
+/**
+ * The seeded client for "your app on localhost:3000", moved to another port (tests cannot
+ * count on 3000 being free) and given another id, with everything else as seeded.
+ */
+export async function yourAppClientOn(port: number, clientId: string) {
+  const seeded = seededClient(await loadSeed(), 'your-app');
+  const move = (uri: string) => uri.replace('http://localhost:3000', `http://localhost:${port}`);
+  return {
+    ...seeded,
+    client_id: clientId,
+    client_name: `${seeded.client_name} (on ${port})`,
+    grant_types: [...seeded.grant_types],
+    response_types: [...seeded.response_types],
+    redirect_uris: seeded.redirect_uris.map(move),
+    post_logout_redirect_uris: seeded.post_logout_redirect_uris.map(move),
+  };
 }
 
 /** The default seed plus extra clients (for apps whose redirect URIs depend on their port). */

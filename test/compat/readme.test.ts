@@ -1,0 +1,67 @@
+/**
+ * The README's "Point your Okta app at Understudy" blocks are what the compat suite feeds the
+ * libraries: the same variable names, and the seeded client's real id and secret.
+ */
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { loadSeed } from '../../seed/load.js';
+import { compatApp } from '../helpers/child-app.js';
+import { seededClient } from '../helpers/provider.js';
+
+const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+const section = readme.split('## Point your Okta app at Understudy')[1]?.split('\n## ')[0] ?? '';
+const blocks = [...section.matchAll(/```sh\n([\s\S]*?)```/g)].map((match) =>
+  Object.fromEntries(
+    (match[1] ?? '')
+      .trim()
+      .split('\n')
+      .map((line) => line.split(/=(.*)/s).slice(0, 2) as [string, string]),
+  ),
+);
+const fixtures = [
+  'okta-oidc-middleware',
+  'okta-jwt-verifier',
+  'express-openid-connect',
+  'passport-openidconnect',
+  'protected-api',
+].map((name) => readFileSync(compatApp(name), 'utf8'));
+// express-openid-connect and express-oauth2-jwt-bearer read their own variables.
+const readByLibraries = [
+  'ISSUER_BASE_URL',
+  'BASE_URL',
+  'CLIENT_ID',
+  'CLIENT_SECRET',
+  'SECRET',
+  'AUDIENCE',
+];
+
+describe('README: Point your Okta app at Understudy', () => {
+  it('has an .env block per library family', () => {
+    expect(blocks.length).toBeGreaterThanOrEqual(3);
+  });
+
+  it('names only variables the tested apps (or their libraries) read', () => {
+    for (const block of blocks) {
+      for (const name of Object.keys(block)) {
+        if (name === 'NODE_EXTRA_CA_CERTS' || readByLibraries.includes(name)) continue;
+        expect(
+          fixtures.some((source) => source.includes(name)),
+          name,
+        ).toBe(true);
+      }
+    }
+  });
+
+  it("uses the seeded client's id and secret, and the default issuer", async () => {
+    const client = seededClient(await loadSeed(), 'your-app');
+    for (const block of blocks) {
+      for (const [name, value] of Object.entries(block)) {
+        if (name.endsWith('CLIENT_ID')) expect(value).toBe(client.client_id);
+        if (name.endsWith('CLIENT_SECRET')) expect(value).toBe(client.client_secret);
+        if (name.endsWith('ISSUER') || name === 'ISSUER_BASE_URL') {
+          expect(value).toMatch(/^https?:\/\/localhost:4000\/oauth2\/default$/);
+        }
+      }
+    }
+  });
+});
