@@ -99,7 +99,11 @@ describe('express-openid-connect v3', () => {
     expect(home.url).toBe(`${codeApp.url}/`);
     const signedIn = JSON.parse(home.body);
     expect(signedIn.user).toMatchObject({ sub: sarah.id, email: sarah.email });
-    expect(signedIn.userinfo).toMatchObject({ sub: sarah.id, family_name: 'Morgan' });
+    expect(signedIn.userinfo).toMatchObject({
+      sub: sarah.id,
+      family_name: 'Morgan',
+      groups: ['hr'],
+    });
     expect(signedIn.hasAccessToken).toBe(true);
   });
 });

@@ -98,8 +98,23 @@ describe('@okta/oidc-middleware', () => {
       email: grace.email,
       preferred_username: grace.login,
       name: 'Grace Li',
+      groups: ['legal'],
     });
-    expect(signedIn.hasRefreshToken).toBe(true);
+    const { access_token, refresh_token } = signedIn.tokens;
+    expect(refresh_token).toBeTruthy();
+    const introspect = async (token: string) => {
+      const response = await fetch(`${provider.issuer}/v1/introspect`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          authorization: `Basic ${Buffer.from(`${middlewareClient.client_id}:${middlewareClient.client_secret}`).toString('base64')}`,
+        },
+        body: new URLSearchParams({ token }),
+      });
+      return ((await response.json()) as { active: boolean }).active;
+    };
+    expect(await introspect(access_token)).toBe(true);
+    expect(await introspect(refresh_token)).toBe(true);
 
     const loggedOut = await browser.submit({
       action: `${app.url}/logout`,
@@ -112,6 +127,8 @@ describe('@okta/oidc-middleware', () => {
     expect(after.userinfo).toBeNull();
     expect(after.errors).toEqual([]);
     expect(app.output()).not.toContain('oidc error');
+    expect(await introspect(access_token)).toBe(false);
+    expect(await introspect(refresh_token)).toBe(false);
 
     // The provider session ended too: logging in again shows the login page.
     const again = await browser.open(`${app.url}/login`);

@@ -12,7 +12,7 @@ app.use(
     authRequired: false,
     idpLogout: true,
     ...(RESPONSE_TYPE === 'code'
-      ? { authorizationParams: { response_type: 'code', scope: 'openid profile email' } }
+      ? { authorizationParams: { response_type: 'code', scope: 'openid profile email groups' } }
       : {}),
   }),
 );

@@ -11,7 +11,7 @@ const oidc = new oidcMiddleware.ExpressOIDC({
   client_id: OKTA_OAUTH2_CLIENT_ID,
   client_secret: OKTA_OAUTH2_CLIENT_SECRET,
   appBaseUrl: `http://localhost:${PORT}`,
-  scope: 'openid profile email offline_access',
+  scope: 'openid profile email groups offline_access',
 });
 const errors = [];
 oidc.on('error', (error) => {
@@ -27,7 +27,8 @@ app.use(oidc.router);
 app.get('/', (req, res) => {
   res.json({
     userinfo: req.userContext?.userinfo ?? null,
-    hasRefreshToken: Boolean(req.userContext?.tokens?.refresh_token),
+    // Exposed so the test can ask the provider whether logout really revoked them.
+    tokens: req.userContext?.tokens ?? null,
     errors,
   });
 });
