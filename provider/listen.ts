@@ -12,8 +12,11 @@ import {
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Seed } from '../seed/schema.js';
-import { loadOrCreateKeys } from './keys.js';
-import { assertClientsAccepted, createServer } from './server.js';
+import { type KeyMaterial, loadOrCreateKeys } from './keys.js';
+import { type AdapterFactory, createMemoryAdapterFactory } from './memory-adapter.js';
+import { assertClientsAccepted, createServer, type UnderstudyServer } from './server.js';
+import { ControlState } from './testkit/control-state.js';
+import { createControl, type UnderstudyControl } from './testkit/controller.js';
 
 export interface ListenOptions {
   host: string;
@@ -25,6 +28,8 @@ export interface ListenOptions {
   seedSource?: string | undefined;
   /** Key and certificate to serve HTTPS with; plain HTTP without. */
   tls?: { key: string; cert: string } | undefined;
+  /** Serve the control API (and allow injected failures and auto-login). */
+  control?: boolean | undefined;
 }
 
 export interface RunningProvider {
@@ -32,12 +37,18 @@ export interface RunningProvider {
   /** The origin the server answers on, e.g. http://127.0.0.1:4000 */
   url: string;
   issuers: ReadonlyMap<string, string>;
+  /** The seed in force (the control API can change users). */
+  seed(): Seed;
+  /** The key material in force (the control API can rotate keys). */
+  keys(): KeyMaterial;
+  /** Present when started with `control`. */
+  control: UnderstudyControl | undefined;
   close(): Promise<void>;
 }
 
 export async function listen(options: ListenOptions): Promise<RunningProvider> {
-  const keys = await loadOrCreateKeys(options.dataDir);
-  const { tls } = options;
+  const { tls, dataDir } = options;
+  let current = { seed: options.seed, keys: await loadOrCreateKeys(dataDir) };
   const server = tls
     ? createHttpsServer({ keepAliveTimeout: 5_000, key: tls.key, cert: tls.cert })
     : createHttpServer({ keepAliveTimeout: 5_000 });
@@ -55,9 +66,49 @@ export async function listen(options: ListenOptions): Promise<RunningProvider> {
   });
   const { port } = server.address() as AddressInfo;
   const issuerBase = options.issuerBase ?? `${scheme}://localhost:${port}`;
-  const understudy = createServer({ issuerBase, seed: options.seed, keys });
+
+  // Provider storage outlives rebuilds, so sessions and tokens survive a changed user or key.
+  const storage = new Map<string, AdapterFactory>();
+  const storageFor = (serverId: string) => {
+    const existing = storage.get(serverId);
+    if (existing) return existing;
+    const created = createMemoryAdapterFactory();
+    storage.set(serverId, created);
+    return created;
+  };
+  const state = options.control ? new ControlState() : undefined;
+  let control: UnderstudyControl | undefined = undefined;
+  const build = async (seed: Seed, keys: KeyMaterial) => {
+    const built = createServer({
+      issuerBase,
+      seed,
+      keys,
+      storageFor,
+      control: state && control ? { state, api: control } : undefined,
+    });
+    await assertClientsAccepted(built, seed, options.seedSource ?? '<seed>');
+    return built;
+  };
+  if (state) {
+    control = createControl({
+      state,
+      initialSeed: options.seed,
+      dataDir,
+      seed: () => current.seed,
+      keys: () => current.keys,
+      async reconfigure(next) {
+        const seed = next.seed ?? current.seed;
+        const keys = next.keys ?? current.keys;
+        const rebuilt = await build(seed, keys);
+        current = { seed, keys };
+        handle = rebuilt.app.callback();
+      },
+    });
+  }
+
+  let understudy: UnderstudyServer;
   try {
-    await assertClientsAccepted(understudy, options.seed, options.seedSource ?? '<seed>');
+    understudy = await build(current.seed, current.keys);
   } catch (error) {
     for (const [, res] of waiting) res.writeHead(503).end();
     server.close();
@@ -66,12 +117,14 @@ export async function listen(options: ListenOptions): Promise<RunningProvider> {
   }
   handle = understudy.app.callback();
   for (const [req, res] of waiting.splice(0)) handle(req, res);
-  const { issuers } = understudy;
   const host = options.host.includes(':') ? `[${options.host}]` : options.host;
   return {
     server,
     url: `${scheme}://${host}:${port}`,
-    issuers,
+    issuers: understudy.issuers,
+    seed: () => current.seed,
+    keys: () => current.keys,
+    control,
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.close((err) => (err ? reject(err) : resolve()));

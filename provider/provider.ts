@@ -7,7 +7,7 @@ import type { Seed, SeedAuthorizationServer, SeedClient } from '../seed/schema.j
 import { type AccountStore, claimsByScope } from './accounts.js';
 import { createLoadExistingGrant } from './interactions/grants.js';
 import type { KeyMaterial } from './keys.js';
-import { createMemoryAdapterFactory } from './memory-adapter.js';
+import type { AdapterFactory } from './memory-adapter.js';
 import { createAccessTokenCustomizer } from './okta/access-token-claims.js';
 import { deferLogout } from './okta/immediate-logout.js';
 import { allowImplicitOnLocalhost } from './okta/implicit-on-localhost.js';
@@ -28,12 +28,13 @@ export interface CreateProviderOptions {
   seed: Seed;
   accounts: AccountStore;
   keys: KeyMaterial;
+  adapter: AdapterFactory;
 }
 
 const twoWeeks = 14 * 24 * 3600;
 
 export function createProvider(options: CreateProviderOptions): Provider {
-  const { issuer, mountPath, server, seed, accounts, keys } = options;
+  const { issuer, mountPath, server, seed, accounts, keys, adapter } = options;
   const seedClients = new Map(seed.clients.map((client) => [client.client_id, client]));
   const isFirstParty = (clientId: string) => seedClients.get(clientId)?.consentRequired === false;
   const customClaimNames = [...new Set(seed.users.flatMap((user) => Object.keys(user.claims)))];
@@ -41,7 +42,7 @@ export function createProvider(options: CreateProviderOptions): Provider {
   const cookiePrefix = `understudy_${server.id}`;
 
   const configuration: Configuration = {
-    adapter: createMemoryAdapterFactory(),
+    adapter,
     clients: seed.clients.map(toClientMetadata),
     findAccount: accounts.findAccount,
     jwks: { keys: keys.signingKeys.map((key) => ({ ...key })) },

@@ -19,7 +19,12 @@ import { jwtAccessTokenEndpoints } from './okta/jwt-access-tokens.js';
 import { offlineAccessWithoutConsent } from './okta/offline-access.js';
 import { RevokedTokens } from './okta/revoked-tokens.js';
 import { issuerFor, oktaRoutes } from './okta/routes.js';
+import type { AdapterFactory } from './memory-adapter.js';
 import { createProvider } from './provider.js';
+import { controlApi } from './testkit/control-api.js';
+import type { ControlState } from './testkit/control-state.js';
+import type { UnderstudyControl } from './testkit/controller.js';
+import { injectFailures } from './testkit/inject-failures.js';
 import { renderErrorPage } from './views/error-page.js';
 
 export interface CreateServerOptions {
@@ -27,6 +32,10 @@ export interface CreateServerOptions {
   issuerBase: string;
   seed: Seed;
   keys: KeyMaterial;
+  /** Storage for each authorization server's provider, by id. */
+  storageFor: (serverId: string) => AdapterFactory;
+  /** The control API and its state, when enabled. */
+  control?: { state: ControlState; api: UnderstudyControl } | undefined;
 }
 
 export interface UnderstudyServer {
@@ -36,7 +45,8 @@ export interface UnderstudyServer {
   providers: ReadonlyMap<string, Provider>;
 }
 
-export function createServer({ issuerBase, seed, keys }: CreateServerOptions): UnderstudyServer {
+export function createServer(options: CreateServerOptions): UnderstudyServer {
+  const { issuerBase, seed, keys, storageFor, control } = options;
   const app = new Koa();
   // koa-mount runs the provider on this app's ctx.cookies, so both must sign with the same keys.
   app.keys = [...keys.cookieSecrets];
@@ -50,6 +60,7 @@ export function createServer({ issuerBase, seed, keys }: CreateServerOptions): U
 
   app.use(errorBoundary);
   app.use(health);
+  if (control) app.use(controlApi(control.api));
 
   for (const server of seed.authorizationServers) {
     const issuer = issuerFor(issuerBase, server.id);
@@ -61,6 +72,7 @@ export function createServer({ issuerBase, seed, keys }: CreateServerOptions): U
       seed,
       accounts,
       keys,
+      adapter: storageFor(server.id),
     });
     issuers.set(server.id, issuer);
     providers.set(server.id, provider);
@@ -72,9 +84,22 @@ export function createServer({ issuerBase, seed, keys }: CreateServerOptions): U
       users: seed.users,
       clients,
       csrfSecret: keys.cookieSecrets[0] ?? '',
+      control: control?.state,
     });
     app.use(issuerCheck(mountPath, issuer, server, seed));
     app.use(interactions.routes());
+    if (control) {
+      app.use(
+        injectFailures(
+          control.state,
+          {
+            authorize: `${mountPath}${oktaRoutes.authorization}`,
+            token: `${mountPath}${oktaRoutes.token}`,
+          },
+          clients,
+        ),
+      );
+    }
     app.use(oktaDiscovery(mountPath));
     app.use(deviceAuthorizationInterval(`${mountPath}${oktaRoutes.device_authorization}`));
     app.use(offlineAccessWithoutConsent(`${mountPath}${oktaRoutes.authorization}`));

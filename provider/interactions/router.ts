@@ -12,6 +12,7 @@ import type { AccountStore } from '../accounts.js';
 import { readFormBody } from '../http/form-body.js';
 import { renderConsentPage } from '../views/consent-page.js';
 import { renderLoginPage } from '../views/login-page.js';
+import type { ControlState } from '../testkit/control-state.js';
 import { createCsrf } from './csrf.js';
 import { grantMissing } from './grants.js';
 
@@ -22,6 +23,8 @@ export interface InteractionRouterOptions {
   users: readonly SeedUser[];
   clients: ReadonlyMap<string, SeedClient>;
   csrfSecret: string;
+  /** Set when the control API may sign the next user in without a page. */
+  control?: ControlState | undefined;
 }
 
 export function createInteractionRouter(options: InteractionRouterOptions): Router {
@@ -83,6 +86,15 @@ export function createInteractionRouter(options: InteractionRouterOptions): Rout
     const details = await loadDetails(ctx);
     const { uid, prompt, params } = details;
     if (prompt.name === 'login') {
+      const autoLogin = options.control?.takeNextLogin();
+      if (autoLogin && accounts.findUserById(autoLogin)) {
+        return provider.interactionFinished(
+          ctx.req,
+          ctx.res,
+          { login: { accountId: autoLogin, amr: ['pwd'], remember: true } },
+          { mergeWithLastSubmission: false },
+        );
+      }
       const hint = typeof params.login_hint === 'string' ? params.login_hint : undefined;
       return renderLogin(ctx, uid, params.client_id, hint ? { login: hint } : {});
     }

@@ -28,7 +28,13 @@ export function renderLoginPage(input: LoginPageInput): string {
             ${users.map(
               (user) =>
                 html`<li>
-                  <button class="user" type="submit" name="user_id" value="${user.id}">
+                  <button
+                    class="user"
+                    type="submit"
+                    name="user_id"
+                    value="${user.id}"
+                    data-login="${user.login}"
+                  >
                     <span>${user.name ?? `${user.givenName} ${user.familyName}`}</span
                     ><small
                       >${user.login}${user.groups.length ? html` · ${user.groups.join(', ')}` : ''}</small

@@ -11,7 +11,7 @@ import { loadSeed } from '../../seed/load.js';
 import type { Seed, SeedInput } from '../../seed/schema.js';
 import { parseSeed } from '../../seed/validate.js';
 
-export interface TestProvider extends RunningProvider {
+export interface TestProvider extends Omit<RunningProvider, 'seed'> {
   issuer: string;
   seed: Seed;
   dataDir: string;

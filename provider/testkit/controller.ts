@@ -1,0 +1,120 @@
+/**
+ * The operations behind the control API and the in-process test kit: one implementation,
+ * reached over HTTP (any language) or directly (TypeScript).
+ */
+import type { Seed, SeedInput, SeedUser } from '../../seed/schema.js';
+import { generateSigningKey, type KeyMaterial, writeKeyFile } from '../keys.js';
+import { clockOffsetSeconds, setClockOffset } from './clock.js';
+import type { ControlState, FailableEndpoint, InjectedFailure } from './control-state.js';
+
+export type SeedUserInput = SeedInput['users'][number];
+
+/** What the controller needs from the running server. */
+export interface ControlRuntime {
+  readonly state: ControlState;
+  readonly initialSeed: Seed;
+  readonly dataDir: string;
+  seed(): Seed;
+  keys(): KeyMaterial;
+  reconfigure(next: { seed?: Seed; keys?: KeyMaterial }): Promise<void>;
+}
+
+export interface ControlSnapshot {
+  nextLogin: string | undefined;
+  failures: Record<FailableEndpoint, InjectedFailure[]>;
+  clockOffsetSeconds: number;
+  signingKeys: string[];
+  users: { id: string; login: string; groups: string[] }[];
+}
+
+export class UnknownUserError extends Error {
+  override name = 'UnknownUserError';
+}
+
+export interface UnderstudyControl {
+  /** The next login signs in this user (id or login) without showing the login page. */
+  nextLogin(user: string): void;
+  /** The next request(s) to `endpoint` fail with this OAuth error. */
+  failNext(
+    endpoint: FailableEndpoint,
+    error: string,
+    errorDescription?: string,
+    times?: number,
+  ): void;
+  /** Moves the clock of the process Understudy runs in; 0 puts it back. */
+  shiftClock(seconds: number): void;
+  /** Adds a user, or replaces the one with the same id; validated like the seed file. */
+  upsertUser(user: SeedUserInput): Promise<SeedUser>;
+  /** Signs with a new key from now on; the previous key stays published for verification. */
+  rotateKeys(): Promise<{ kid: string }>;
+  /** Back to the seed: users, pending logins and failures, the clock. Keys stay. */
+  reset(): Promise<void>;
+  snapshot(): ControlSnapshot;
+}
+
+export function createControl(runtime: ControlRuntime): UnderstudyControl {
+  const findUser = (user: string) => {
+    const wanted = user.trim().toLowerCase();
+    const found = runtime
+      .seed()
+      .users.find((candidate) => candidate.id === user || candidate.login.toLowerCase() === wanted);
+    if (!found) throw new UnknownUserError(`no seeded user "${user}"`);
+    return found;
+  };
+
+  return {
+    nextLogin(user) {
+      runtime.state.setNextLogin(findUser(user).id);
+    },
+    failNext(endpoint, error, errorDescription, times = 1) {
+      if (endpoint !== 'authorize' && endpoint !== 'token') {
+        throw new RangeError(`endpoint must be "authorize" or "token", got "${String(endpoint)}"`);
+      }
+      if (!/^[\x20-\x21\x23-\x5B\x5D-\x7E]+$/.test(error)) {
+        throw new RangeError('error must be an OAuth error code such as "access_denied"');
+      }
+      runtime.state.failNext(endpoint, { error, error_description: errorDescription }, times);
+    },
+    shiftClock(seconds) {
+      setClockOffset(seconds);
+    },
+    async upsertUser(user) {
+      const { parseSeed } = await import('../../seed/validate.js');
+      const current = runtime.seed();
+      const users = current.users.filter((existing) => existing.id !== user.id);
+      const index = current.users.findIndex((existing) => existing.id === user.id);
+      const next = [...users];
+      next.splice(index < 0 ? users.length : index, 0, user as SeedUser);
+      const seed = parseSeed({ ...current, users: next }, 'the control request');
+      await runtime.reconfigure({ seed });
+      return findUser(user.id);
+    },
+    async rotateKeys() {
+      const current = runtime.keys();
+      const key = await generateSigningKey();
+      const keys: KeyMaterial = {
+        signingKeys: [key, ...current.signingKeys.slice(0, 1)],
+        cookieSecrets: current.cookieSecrets,
+      };
+      await writeKeyFile(runtime.dataDir, keys);
+      await runtime.reconfigure({ keys });
+      return { kid: key.kid };
+    },
+    async reset() {
+      runtime.state.clear();
+      setClockOffset(0);
+      await runtime.reconfigure({ seed: runtime.initialSeed });
+    },
+    snapshot() {
+      return {
+        nextLogin: runtime.state.nextLogin,
+        failures: runtime.state.pendingFailures(),
+        clockOffsetSeconds: clockOffsetSeconds(),
+        signingKeys: runtime.keys().signingKeys.map((key) => key.kid),
+        users: runtime
+          .seed()
+          .users.map(({ id, login, groups }) => ({ id, login, groups: [...groups] })),
+      };
+    },
+  };
+}

@@ -1,0 +1,218 @@
+/**
+ * Signs a seeded user in through the real Authorization Code + PKCE flow over HTTP, without a
+ * browser: authorize, the login page's one-click picker, consent if the client needs it, the
+ * redirect back, and the token exchange.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import type { Seed, SeedClient } from '../../seed/schema.js';
+import { CookieJar, type HttpResponse, sendRequest } from './http-request.js';
+
+export interface HeadlessLoginOptions {
+  /** A seeded user's id or login. */
+  user: string;
+  /** A seeded client id; defaults to the first client with a redirect URI that needs no consent. */
+  client?: string;
+  /** Defaults to "openid profile email". */
+  scope?: string;
+  /** Defaults to the client's first redirect URI. */
+  redirectUri?: string;
+  /** For clients with a consent page: what the user answers. Defaults to "allow". */
+  consent?: 'allow' | 'deny';
+  /** More authorization request parameters (prompt, login_hint, max_age, ...). */
+  params?: Record<string, string>;
+}
+
+export interface TokenResponse {
+  access_token: string;
+  token_type: string;
+  expires_in: number;
+  scope?: string;
+  id_token?: string;
+  refresh_token?: string;
+  [name: string]: unknown;
+}
+
+export interface HeadlessLoginResult {
+  tokens: TokenResponse;
+  /** Where the provider sent the browser back to, with code and state. */
+  redirectUrl: string;
+  codeVerifier: string;
+  state: string;
+  nonce: string;
+}
+
+export class HeadlessLoginError extends Error {
+  override name = 'HeadlessLoginError';
+  readonly error: string;
+  readonly error_description: string | undefined;
+  readonly redirectUrl: string | undefined;
+
+  constructor(error: string, description?: string, redirectUrl?: string) {
+    super(description ? `${error}: ${description}` : error);
+    this.error = error;
+    this.error_description = description;
+    this.redirectUrl = redirectUrl;
+  }
+}
+
+const random = () => randomBytes(32).toString('base64url');
+
+export async function headlessLogin(
+  context: { issuer: string; seed: Seed; ca?: string | undefined },
+  options: HeadlessLoginOptions,
+): Promise<HeadlessLoginResult> {
+  const { issuer, seed, ca } = context;
+  const user = findUser(seed, options.user);
+  const client = findClient(seed, options.client);
+  const redirectUri = options.redirectUri ?? client.redirect_uris[0];
+  if (!redirectUri) throw new Error(`client ${client.client_id} has no redirect URI`);
+
+  const codeVerifier = random();
+  const state = random();
+  const nonce = random();
+  const authorize = new URL(`${issuer}/v1/authorize`);
+  authorize.search = new URLSearchParams({
+    client_id: client.client_id,
+    response_type: 'code',
+    redirect_uri: redirectUri,
+    scope: options.scope ?? 'openid profile email',
+    state,
+    nonce,
+    code_challenge: createHash('sha256').update(codeVerifier).digest('base64url'),
+    code_challenge_method: 'S256',
+    ...options.params,
+  }).toString();
+
+  const jar = new CookieJar();
+  const request = async (url: string, form?: Record<string, string>) => {
+    const response = await sendRequest(url, {
+      method: form ? 'POST' : 'GET',
+      headers: {
+        accept: 'text/html',
+        cookie: jar.header(),
+        ...(form ? { 'content-type': 'application/x-www-form-urlencoded' } : {}),
+      },
+      body: form ? new URLSearchParams(form).toString() : undefined,
+      ca,
+    });
+    jar.store(response.headers['set-cookie']);
+    return response;
+  };
+
+  let url = authorize.href;
+  let response = await request(url);
+  for (let step = 0; step < 20; step += 1) {
+    const location = header(response, 'location');
+    if (location) {
+      url = new URL(location, url).href;
+      if (url.startsWith(redirectUri)) return finish(url);
+      response = await request(url);
+      continue;
+    }
+    if (response.status !== 200) throw errorFromPage(response);
+    const csrf = /name="csrf" value="([^"]*)"/.exec(response.body)?.[1];
+    const login = actionEndingWith(response.body, '/login');
+    const confirm = actionEndingWith(response.body, '/confirm');
+    const abort = actionEndingWith(response.body, '/abort');
+    if (csrf && login) {
+      response = await request(new URL(login, url).href, { csrf, user_id: user.id });
+    } else if (csrf && confirm && abort) {
+      const answer = options.consent === 'deny' ? abort : confirm;
+      response = await request(new URL(answer, url).href, { csrf });
+    } else {
+      throw new Error(`unexpected page at ${url} during headless login`);
+    }
+  }
+  throw new Error('headless login took too many steps');
+
+  async function finish(redirectUrl: string): Promise<HeadlessLoginResult> {
+    const params = new URL(redirectUrl).searchParams;
+    const error = params.get('error');
+    if (error)
+      throw new HeadlessLoginError(
+        error,
+        params.get('error_description') ?? undefined,
+        redirectUrl,
+      );
+    if (params.get('state') !== state) throw new Error('state mismatch in the redirect');
+    const code = params.get('code');
+    if (!code) throw new Error(`no code in the redirect ${redirectUrl}`);
+    const body = new URLSearchParams({
+      grant_type: 'authorization_code',
+      code,
+      redirect_uri: redirectUri ?? '',
+      code_verifier: codeVerifier,
+    });
+    const headers: Record<string, string> = {
+      'content-type': 'application/x-www-form-urlencoded',
+      accept: 'application/json',
+    };
+    if (client.token_endpoint_auth_method === 'client_secret_basic') {
+      const credentials = `${encodeURIComponent(client.client_id)}:${encodeURIComponent(client.client_secret ?? '')}`;
+      headers.authorization = `Basic ${Buffer.from(credentials).toString('base64')}`;
+    } else {
+      body.set('client_id', client.client_id);
+      if (client.client_secret) body.set('client_secret', client.client_secret);
+    }
+    const token = await sendRequest(`${issuer}/v1/token`, {
+      method: 'POST',
+      headers,
+      body: body.toString(),
+      ca,
+    });
+    const parsed = JSON.parse(token.body) as TokenResponse & {
+      error?: string;
+      error_description?: string;
+    };
+    if (token.status !== 200) {
+      throw new HeadlessLoginError(
+        parsed.error ?? 'server_error',
+        parsed.error_description,
+        redirectUrl,
+      );
+    }
+    return { tokens: parsed, redirectUrl, codeVerifier, state, nonce };
+  }
+}
+
+export function findUser(seed: Seed, user: string) {
+  const wanted = user.trim().toLowerCase();
+  const found = seed.users.find(
+    (candidate) => candidate.id === user || candidate.login.toLowerCase() === wanted,
+  );
+  if (!found) throw new Error(`no seeded user "${user}"`);
+  return found;
+}
+
+export function findClient(seed: Seed, clientId?: string): SeedClient {
+  const found = clientId
+    ? seed.clients.find((candidate) => candidate.client_id === clientId)
+    : (seed.clients.find(
+        (candidate) =>
+          candidate.grant_types.includes('authorization_code') &&
+          candidate.redirect_uris.length > 0 &&
+          !candidate.consentRequired,
+      ) ?? seed.clients[0]);
+  if (!found)
+    throw new Error(clientId ? `no seeded client "${clientId}"` : 'the seed has no clients');
+  return found;
+}
+
+function header(response: HttpResponse, name: string): string | undefined {
+  const value = response.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+function actionEndingWith(body: string, suffix: string): string | undefined {
+  for (const match of body.matchAll(/<form\b[^>]*action="([^"]+)"/g)) {
+    const action = (match[1] ?? '').replace(/&amp;/g, '&');
+    if (action.endsWith(suffix)) return action;
+  }
+  return undefined;
+}
+
+function errorFromPage(response: HttpResponse): HeadlessLoginError {
+  const code = /<dt>error<\/dt>\s*<dd><code>([^<]*)<\/code>/.exec(response.body)?.[1];
+  const description = /<dt>error_description<\/dt>\s*<dd>([^<]*)<\/dd>/.exec(response.body)?.[1];
+  return new HeadlessLoginError(code ?? `http_${response.status}`, description);
+}
