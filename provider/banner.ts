@@ -3,7 +3,13 @@ import type { Seed } from '../seed/schema.js';
 export function renderBanner(
   issuers: ReadonlyMap<string, string>,
   seed: Seed,
-  info: { listening: string; dataDir: string; seedPath: string; caPath?: string | undefined },
+  info: {
+    listening: string;
+    dataDir: string;
+    seedPath: string;
+    caPath?: string | undefined;
+    controlUrl?: string | undefined;
+  },
 ): string {
   const lines = ['', 'Understudy is running: a local stand-in for Okta', ''];
   const row = (label: string, value: string) => `  ${label.padEnd(20)}${value}`;
@@ -14,6 +20,7 @@ export function renderBanner(
   lines.push(row('listening on', info.listening));
   lines.push(row('seed', info.seedPath));
   lines.push(row('keys', info.dataDir));
+  if (info.controlUrl) lines.push(row('control API', info.controlUrl));
   if (info.caPath) {
     lines.push(
       '',

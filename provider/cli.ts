@@ -3,10 +3,13 @@
  * `understudy`: argv -> config -> seed -> listening server, with a banner on success and a
  * one-line error and non-zero exit on anything else.
  */
+import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { defaultSeedPath, loadSeed, SeedError } from '../seed/load.js';
 import { renderBanner } from './banner.js';
 import { parseProviderArgs, UsageError, usage } from './config.js';
-import { listen } from './listen.js';
+import { listen, type RunningProvider } from './listen.js';
+import { controlPrefix } from './testkit/control-api.js';
 
 // Set by the bundler to a hash of the seed schema; unset when run from tsc output or source.
 declare const UNDERSTUDY_SEED_SCHEMA_HASH: string | undefined;
@@ -58,6 +61,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       caPath = material.caPath;
     }
     running = await listen({ ...config, seed, seedSource: seedPath, tls });
+    if (config.readyFile) await writeReadyFile(config.readyFile, running);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'EADDRINUSE') {
@@ -84,6 +88,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       dataDir: config.dataDir,
       seedPath,
       caPath,
+      controlUrl: config.control ? `${running.url}${controlPrefix}` : undefined,
     }),
   );
   const stop = () => {
@@ -95,6 +100,15 @@ export async function main(argv: readonly string[]): Promise<number> {
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
   return 0;
+}
+
+async function writeReadyFile(file: string, running: RunningProvider): Promise<void> {
+  const [issuer] = running.issuers.values();
+  const content = `${JSON.stringify({ issuer, issuers: Object.fromEntries(running.issuers), url: running.url, pid: process.pid }, null, 2)}\n`;
+  // Written whole, then renamed, so a script polling for the file never reads half of it.
+  await mkdir(dirname(file), { recursive: true });
+  await writeFile(`${file}.tmp`, content);
+  await rename(`${file}.tmp`, file);
 }
 
 const exitCode = await main(process.argv.slice(2));

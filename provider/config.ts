@@ -17,6 +17,10 @@ export interface ProviderConfig {
   readonly seedPath: string | undefined;
   /** Serve HTTPS with a local CA kept in the data directory. */
   readonly https: boolean;
+  /** Serve the control API (loopback callers only). */
+  readonly control: boolean;
+  /** Written with the issuer once the server answers, for scripts that wait on it. */
+  readonly readyFile: string | undefined;
 }
 
 export class UsageError extends Error {
@@ -36,6 +40,10 @@ Options:
   --data-dir <path>  where signing keys (and the local CA) are kept (default: ./.understudy)
   --https            serve HTTPS with a local CA made on first use; prints the
                      NODE_EXTRA_CA_CERTS line that makes Node apps trust it
+  --control          serve the control API at /__understudy (loopback callers only):
+                     next login, injected errors, clock, users, key rotation, reset
+  --ready-file <path>
+                     write {"issuer", "url", "pid"} there once the server answers
   -h, --help         show this help`;
 
 export function parseProviderArgs(
@@ -55,6 +63,8 @@ export function parseProviderArgs(
         issuer: { type: 'string' },
         'data-dir': { type: 'string' },
         https: { type: 'boolean' },
+        control: { type: 'boolean' },
+        'ready-file': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -70,6 +80,9 @@ export function parseProviderArgs(
     dataDir: resolve(cwd, (values['data-dir'] as string | undefined) ?? '.understudy'),
     seedPath: values.seed === undefined ? undefined : resolve(cwd, values.seed as string),
     https: values.https === true,
+    control: values.control === true,
+    readyFile:
+      values['ready-file'] === undefined ? undefined : resolve(cwd, values['ready-file'] as string),
   });
 }
 

@@ -53,7 +53,10 @@ export function jwtAccessTokenEndpoints(options: JwtAccessTokenOptions): Middlew
         issuer: options.issuer,
         audience: options.audience,
         algorithms: ['RS256'],
-        ...(ignoreExpiration ? { currentDate: new Date(0) } : { clockTolerance: 15 }),
+        // Date.now(), not new Date(): the control API's clock shift moves Date.now().
+        ...(ignoreExpiration
+          ? { currentDate: new Date(0) }
+          : { clockTolerance: 15, currentDate: new Date(Date.now()) }),
       });
       if (typeof payload.jti !== 'string' || typeof payload.exp !== 'number') return undefined;
       return payload;
