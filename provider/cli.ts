@@ -88,7 +88,9 @@ export async function main(argv: readonly string[]): Promise<number> {
       dataDir: config.dataDir,
       seedPath,
       caPath,
-      controlUrl: config.control ? `${running.url}${controlPrefix}` : undefined,
+      controlUrl: config.control
+        ? `${new URL([...running.issuers.values()][0] ?? running.url).origin}${controlPrefix}`
+        : undefined,
     }),
   );
   const stop = () => {

@@ -1,0 +1,160 @@
+/**
+ * What users install is what we test: the packed tarball goes into a fresh project, and the
+ * README's recipes run there exactly as written (exports, types, bin, seed schema, vitest
+ * globalSetup, Playwright webServer with the sign-in helper in real Chromium, a CI step).
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromiumAvailable, chromiumPath } from '../helpers/chromium.js';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const ourPackage = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+const project = mkdtempSync(join(tmpdir(), 'understudy-recipes-'));
+// A clean environment (no vitest worker or npm script settings), the project's Node first.
+const inherited = Object.fromEntries(
+  Object.entries(process.env).filter(
+    ([name]) => !/^(npm_|VITEST|NODE_OPTIONS$|NODE_ENV$|TEST$)/.test(name),
+  ),
+);
+const env = {
+  ...inherited,
+  PATH: `${dirname(process.execPath)}:${join(project, 'node_modules/.bin')}:${process.env.PATH}`,
+  CHROMIUM_PATH: chromiumPath,
+  CI: '',
+  NO_COLOR: '1',
+  FORCE_COLOR: '0',
+};
+
+function run(command: string, args: string[], timeout = 120_000) {
+  const result = spawnSync(command, args, { cwd: project, env, encoding: 'utf8', timeout });
+  return {
+    code: result.status,
+    signal: result.signal,
+    output: `${result.stdout ?? ''}${result.stderr ?? ''}${result.error ? String(result.error) : ''}`,
+  };
+}
+
+/** The README's code blocks that start with a "file:" comment, by file name. */
+function readmeFiles(): Map<string, string> {
+  const readme = readFileSync(join(root, 'README.md'), 'utf8');
+  const files = new Map<string, string>();
+  for (const match of readme.matchAll(/```(?:ts|sh)\n(?:\/\/|#) file: (\S+)\n([\s\S]*?)```/g)) {
+    files.set(match[1] ?? '', match[2] ?? '');
+  }
+  return files;
+}
+
+beforeAll(() => {
+  if (!existsSync(join(root, 'dist/bin/understudy.js')))
+    throw new Error('run `npm run build` first');
+  const tarball = execFileSync('npm', ['pack', '--silent', '--pack-destination', project], {
+    cwd: root,
+    encoding: 'utf8',
+  })
+    .trim()
+    .split('\n')
+    .pop();
+  writeFileSync(
+    join(project, 'package.json'),
+    JSON.stringify({ name: 'recipes', private: true, type: 'module' }, null, 2),
+  );
+  const dev = ourPackage.devDependencies;
+  const install = run('npm', [
+    'install',
+    '--prefer-offline',
+    '--no-audit',
+    '--no-fund',
+    '--loglevel=error',
+    join(project, tarball ?? ''),
+    `vitest@${dev.vitest}`,
+    `@playwright/test@${dev['@playwright/test']}`,
+    `@types/node@${dev['@types/node']}`,
+  ]);
+  if (install.code !== 0)
+    throw new Error(`npm install failed (${install.code}, ${install.signal}):\n${install.output}`);
+  for (const [name, content] of readmeFiles()) writeFileSync(join(project, name), content);
+  writeFileSync(
+    join(project, 'tsconfig.json'),
+    JSON.stringify({
+      compilerOptions: {
+        strict: true,
+        module: 'NodeNext',
+        moduleResolution: 'NodeNext',
+        target: 'ES2024',
+        noEmit: true,
+        skipLibCheck: true,
+        types: ['node'],
+      },
+      include: ['*.ts'],
+    }),
+  );
+}, 300_000);
+afterAll(() => rmSync(project, { recursive: true, force: true }));
+
+describe('the packed package', () => {
+  it('exports the test kit, with types, and ships the bin and the seed schema', () => {
+    const installed = join(project, 'node_modules/oidc-understudy');
+    const exported = run('node', [
+      '--input-type=module',
+      '-e',
+      "const kit = await import('oidc-understudy'); console.log(Object.keys(kit).sort().join(','))",
+    ]);
+    expect(exported.output).toContain('startUnderstudy');
+    expect(exported.output).toContain('signInWithPage');
+    expect(existsSync(join(installed, 'dist/provider/testkit/index.d.ts'))).toBe(true);
+    expect(existsSync(join(installed, 'seed/seed.schema.json'))).toBe(true);
+    expect(existsSync(join(installed, 'seed/default.json'))).toBe(true);
+    const help = run(join(project, 'node_modules/.bin/understudy'), ['--help']);
+    expect(help.code).toBe(0);
+    expect(help.output).toContain('Usage: understudy');
+    const schema = run('node', ['-p', "require.resolve('oidc-understudy/seed.schema.json')"]);
+    expect(schema.code).toBe(0);
+  });
+
+  it('type-checks the README recipes against the shipped .d.ts files', () => {
+    const tsc = run(process.execPath, [
+      join(root, 'node_modules/typescript/bin/tsc'),
+      '-p',
+      project,
+    ]);
+    expect(tsc.output).toBe('');
+    expect(tsc.code).toBe(0);
+  });
+});
+
+describe('README recipes', () => {
+  it('vitest globalSetup and the in-process kit', () => {
+    const result = run('node', [
+      'node_modules/vitest/vitest.mjs',
+      'run',
+      'login.test.ts',
+      'kit.test.ts',
+    ]);
+    expect(result.output).toMatch(/Tests\s+2 passed/);
+    expect(result.code).toBe(0);
+  }, 60_000);
+
+  it('a CI step with --ready-file', () => {
+    const result = run('bash', ['ci-step.sh'], 30_000);
+    expect(result.output).toContain('ready: http://localhost:4020/oauth2/default');
+    expect(result.code).toBe(0);
+  }, 60_000);
+
+  it.runIf(chromiumAvailable())(
+    'Playwright webServer and signInWithPage in real Chromium',
+    () => {
+      const result = run('node', [
+        'node_modules/@playwright/test/cli.js',
+        'test',
+        '--reporter=line',
+      ]);
+      expect(result.output).toMatch(/1 passed/);
+      expect(result.code).toBe(0);
+    },
+    120_000,
+  );
+});
