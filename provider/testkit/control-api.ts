@@ -103,7 +103,7 @@ function requireString(body: Record<string, unknown>, name: string): string {
   return value;
 }
 
-function isLoopback(address: string | undefined): boolean {
+export function isLoopback(address: string | undefined): boolean {
   if (!address) return false;
   return address === '::1' || address.startsWith('127.') || address.startsWith('::ffff:127.');
 }

@@ -42,7 +42,7 @@ function run(command: string, args: string[], timeout = 120_000) {
 function readmeFiles(): Map<string, string> {
   const readme = readFileSync(join(root, 'README.md'), 'utf8');
   const files = new Map<string, string>();
-  for (const match of readme.matchAll(/```(?:ts|sh)\n(?:\/\/|#) file: (\S+)\n([\s\S]*?)```/g)) {
+  for (const match of readme.matchAll(/```(?:ts|js|sh)\n(?:\/\/|#) file: (\S+)\n([\s\S]*?)```/g)) {
     files.set(match[1] ?? '', match[2] ?? '');
   }
   return files;
@@ -135,6 +135,12 @@ describe('README recipes', () => {
       'kit.test.ts',
     ]);
     expect(result.output).toMatch(/Tests\s+2 passed/);
+    expect(result.code).toBe(0);
+  }, 60_000);
+
+  it('node:test', () => {
+    const result = run('node', ['--test', '--test-reporter=tap', 'node-test.test.mjs']);
+    expect(result.output).toMatch(/# pass 1/);
     expect(result.code).toBe(0);
   }, 60_000);
 
