@@ -1,4 +1,10 @@
 /**
- * `npm start`: the provider with the default seed. (The demo app joins it here once it exists.)
+ * `npm start`: Understudy with the default seed, and the demo app signing in against it.
  */
-import './provider/cli.js';
+import { startApp } from './app/server.js';
+
+await import('./provider/cli.js');
+if (!process.exitCode) {
+  const app = await startApp();
+  console.log(`  Expense dashboard (demo app): ${app.url}\n`);
+}

@@ -1,0 +1,78 @@
+/**
+ * The demo app's configuration: read from the environment once, typed, frozen, failing fast.
+ * Without any variables it points at a local Understudy with the default seed's demo clients.
+ */
+import type { SeedClient } from '../seed/schema.js';
+
+export interface AppConfig {
+  readonly port: number;
+  readonly host: string;
+  /** Where browsers reach the app, e.g. http://localhost:3000 (no trailing slash). */
+  readonly baseUrl: string;
+  readonly issuer: string;
+  readonly clientId: string;
+  readonly clientSecret: string;
+  /** The public client the /spa page signs in with. */
+  readonly spaClientId: string;
+  /** The audience the API accepts, and the scope it requires. */
+  readonly apiAudience: string;
+  readonly apiScope: string;
+  /** undefined: generate one and keep it in `dataDir` (local development only). */
+  readonly sessionSecret: string | undefined;
+  readonly dataDir: string;
+  /** Path of the seed with the demo's teams and expenses. */
+  readonly seedPath: string | undefined;
+}
+
+export class AppConfigError extends Error {
+  override name = 'AppConfigError';
+}
+
+export function readAppConfig(
+  env: Record<string, string | undefined>,
+  demoClients: { web: SeedClient | undefined; spa: SeedClient | undefined },
+): AppConfig {
+  const port = integer(env.APP_PORT ?? '3000', 'APP_PORT');
+  const baseUrl = url(env.APP_BASE_URL ?? `http://localhost:${port}`, 'APP_BASE_URL');
+  const clientId = env.OKTA_CLIENT_ID ?? demoClients.web?.client_id;
+  const clientSecret = env.OKTA_CLIENT_SECRET ?? demoClients.web?.client_secret;
+  const spaClientId = env.SPA_CLIENT_ID ?? demoClients.spa?.client_id;
+  if (!clientId || !clientSecret) {
+    throw new AppConfigError(
+      'OKTA_CLIENT_ID and OKTA_CLIENT_SECRET are required (the seed has no demo web client)',
+    );
+  }
+  if (!spaClientId)
+    throw new AppConfigError('SPA_CLIENT_ID is required (the seed has no demo SPA client)');
+  const sessionSecret = env.SESSION_SECRET;
+  if (sessionSecret !== undefined && sessionSecret.length < 32) {
+    throw new AppConfigError('SESSION_SECRET must be at least 32 characters');
+  }
+  return Object.freeze({
+    port,
+    host: env.APP_HOST ?? '127.0.0.1',
+    baseUrl,
+    issuer: url(env.OKTA_ISSUER ?? 'http://localhost:4000/oauth2/default', 'OKTA_ISSUER'),
+    clientId,
+    clientSecret,
+    spaClientId,
+    apiAudience: env.API_AUDIENCE ?? 'api://default',
+    apiScope: env.API_SCOPE ?? 'openid',
+    sessionSecret,
+    dataDir: env.APP_DATA_DIR ?? '.understudy',
+    seedPath: env.SEED_PATH,
+  });
+}
+
+function integer(raw: string, name: string): number {
+  const value = Number(raw);
+  if (!/^\d+$/.test(raw) || value > 65535)
+    throw new AppConfigError(`${name} must be a port number, got "${raw}"`);
+  return value;
+}
+
+function url(raw: string, name: string): string {
+  if (!URL.canParse(raw)) throw new AppConfigError(`${name} must be an absolute URL, got "${raw}"`);
+  // Issuers and base URLs are compared and concatenated as strings: no trailing slash.
+  return raw.replace(/\/+$/, '');
+}

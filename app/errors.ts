@@ -1,0 +1,112 @@
+/**
+ * The app's one error boundary: openid-client and protocol errors become a readable page with
+ * the OAuth error code; anything unexpected becomes "something went wrong", logged, never shown.
+ */
+import type { NextFunction, Request, Response } from 'express';
+import * as client from 'openid-client';
+
+export class HttpError extends Error {
+  override name = 'HttpError';
+  readonly status: number;
+  readonly code: string;
+
+  constructor(status: number, code: string, message: string) {
+    super(message);
+    this.status = status;
+    this.code = code;
+  }
+}
+
+interface ErrorView {
+  status: number;
+  title: string;
+  code: string;
+  description: string;
+  hint?: string;
+}
+
+const hints: Record<string, string> = {
+  access_denied: 'You chose not to sign in, or the sign-in was denied.',
+  login_required: 'The provider needs you to sign in again.',
+  invalid_grant:
+    'The sign-in could not be completed (expired or already used). Please sign in again.',
+  state_mismatch: 'This sign-in did not start here, or was already finished. Please sign in again.',
+  no_login_in_progress:
+    'This sign-in did not start here, or was already finished. Please sign in again.',
+};
+
+export function describeError(error: unknown): ErrorView {
+  if (error instanceof HttpError) {
+    return {
+      status: error.status,
+      title: titleFor(error.status),
+      code: error.code,
+      description: error.message,
+      hint: hints[error.code],
+    };
+  }
+  if (
+    error instanceof client.AuthorizationResponseError ||
+    error instanceof client.ResponseBodyError
+  ) {
+    return {
+      status: 400,
+      title: 'Sign-in failed',
+      code: error.error,
+      description: error.error_description ?? error.message,
+      hint: hints[error.error],
+    };
+  }
+  if (error instanceof client.WWWAuthenticateChallengeError) {
+    const parameters = error.cause[0]?.parameters ?? {};
+    const code = parameters.error ?? 'invalid_token';
+    return {
+      status: 401,
+      title: 'Sign-in failed',
+      code,
+      description: parameters.error_description ?? error.message,
+    };
+  }
+  if (error instanceof client.ClientError) {
+    const stateProblem = /state/i.test(error.message);
+    const code = stateProblem ? 'state_mismatch' : (error.code ?? 'client_error');
+    return {
+      status: 400,
+      title: 'Sign-in failed',
+      code,
+      description: error.message,
+      hint: hints[code],
+    };
+  }
+  return {
+    status: 500,
+    title: 'Something went wrong',
+    code: 'server_error',
+    description: 'Something went wrong on our side.',
+  };
+}
+
+export function errorBoundary(
+  error: unknown,
+  req: Request,
+  res: Response,
+  next: NextFunction,
+): void {
+  if (res.headersSent) return next(error);
+  const view = describeError(error);
+  if (view.status >= 500) console.error('demo app: unhandled error', error);
+  // An interrupted sign-in must not be resumable: its state, nonce and verifier are spent.
+  if (req.session) delete req.session.pendingLogin;
+  res.status(view.status);
+  if (req.accepts(['html', 'json']) === 'json') {
+    res.json({ error: view.code, error_description: view.description });
+    return;
+  }
+  res.render('error', { ...view, user: req.session?.user });
+}
+
+function titleFor(status: number): string {
+  if (status === 403) return 'Not your team';
+  if (status === 404) return 'Not found';
+  return 'Something went wrong';
+}

@@ -1,0 +1,59 @@
+/**
+ * The app's one openid-client Configuration: discovered once at start-up, retried while the
+ * provider is not up yet, then cached and reused by every request.
+ */
+import { createRemoteJWKSet } from 'jose';
+import * as client from 'openid-client';
+
+export interface Oidc {
+  /** Resolves once discovery has succeeded; never fetches again after that. */
+  configuration(): Promise<client.Configuration>;
+  /** The provider's signing keys (from its jwks_uri), cached by jose. */
+  keys(): Promise<ReturnType<typeof createRemoteJWKSet>>;
+}
+
+export function createOidc(settings: {
+  issuer: string;
+  clientId: string;
+  clientSecret: string;
+  log?: (message: string) => void;
+}): Oidc {
+  const log = settings.log ?? ((message: string) => console.warn(message));
+  let keySet: ReturnType<typeof createRemoteJWKSet> | undefined;
+  const discovered = (async () => {
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        const issuer = new URL(settings.issuer);
+        return await client.discovery(
+          issuer,
+          settings.clientId,
+          undefined,
+          client.ClientSecretBasic(settings.clientSecret),
+          // Only a plain-http issuer (a local Understudy) needs this; https issuers never do.
+          issuer.protocol === 'http:'
+            ? { execute: [client.allowInsecureRequests], timeout: 5 }
+            : { timeout: 5 },
+        );
+      } catch (error) {
+        if (attempt === 1 || attempt % 20 === 0) {
+          log(
+            `demo app: waiting for the provider at ${settings.issuer} (${(error as Error).message})`,
+          );
+        }
+        await new Promise((resolve) => setTimeout(resolve, Math.min(250 * attempt, 2000)));
+      }
+    }
+  })();
+
+  return {
+    configuration: () => discovered,
+    async keys() {
+      if (!keySet) {
+        const { jwks_uri } = (await discovered).serverMetadata();
+        if (!jwks_uri) throw new Error('the provider publishes no jwks_uri');
+        keySet = createRemoteJWKSet(new URL(jwks_uri));
+      }
+      return keySet;
+    },
+  };
+}

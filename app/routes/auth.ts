@@ -1,0 +1,260 @@
+/**
+ * Sign-in the reference way: a fresh PKCE verifier, state and nonce for every redirect, all
+ * three checked at the callback, the session regenerated on success, tokens refreshed before
+ * they expire, and logout as a CSRF-protected POST that ends the provider session too.
+ */
+import { type NextFunction, type Request, type Response, Router, urlencoded } from 'express';
+import { decodeJwt, decodeProtectedHeader, jwtVerify } from 'jose';
+import * as client from 'openid-client';
+import type { AppConfig } from '../config.js';
+import { requireCsrf } from '../csrf.js';
+import { HttpError } from '../errors.js';
+import { type DecodedToken, type FlowRecord, shorten } from '../flow-record.js';
+import type { Oidc } from '../oidc.js';
+import type { TokenSet } from '../session.js';
+
+export const scope = 'openid profile email groups offline_access';
+export const callbackPath = '/authorization-code/callback';
+
+/** Only same-site paths: an absolute or protocol-relative URL would be an open redirect. */
+export function safeReturnTo(raw: unknown): string {
+  if (
+    typeof raw !== 'string' ||
+    !raw.startsWith('/') ||
+    raw.startsWith('//') ||
+    raw.includes('\\')
+  ) {
+    return '/dashboard';
+  }
+  return raw;
+}
+
+export function createAuthRouter(config: AppConfig, oidc: Oidc): Router {
+  const router = Router();
+  const redirectUri = `${config.baseUrl}${callbackPath}`;
+
+  router.get('/login', async (req, res) => {
+    const configuration = await oidc.configuration();
+    const codeVerifier = client.randomPKCECodeVerifier();
+    const codeChallenge = await client.calculatePKCECodeChallenge(codeVerifier);
+    const state = client.randomState();
+    const nonce = client.randomNonce();
+    const authorizationUrl = client.buildAuthorizationUrl(configuration, {
+      redirect_uri: redirectUri,
+      scope,
+      code_challenge: codeChallenge,
+      code_challenge_method: 'S256',
+      state,
+      nonce,
+    });
+    req.session.pendingLogin = {
+      codeVerifier,
+      state,
+      nonce,
+      returnTo: safeReturnTo(req.query.returnTo),
+      authorizationUrl: authorizationUrl.href,
+    };
+    await saveSession(req);
+    res.redirect(authorizationUrl.href);
+  });
+
+  router.get(callbackPath, async (req, res) => {
+    const pending = req.session.pendingLogin;
+    if (!pending)
+      throw new HttpError(
+        400,
+        'no_login_in_progress',
+        'There is no sign-in in progress in this browser.',
+      );
+    delete req.session.pendingLogin;
+    const configuration = await oidc.configuration();
+    // The URL the provider redirected to, rebuilt from our configured origin (not the Host header).
+    const currentUrl = new URL(req.originalUrl, config.baseUrl);
+    const tokens = await client.authorizationCodeGrant(configuration, currentUrl, {
+      pkceCodeVerifier: pending.codeVerifier,
+      expectedState: pending.state,
+      expectedNonce: pending.nonce,
+      idTokenExpected: true,
+    });
+    const claims: Record<string, unknown> = { ...tokens.claims() };
+    const userinfo = await client.fetchUserInfo(
+      configuration,
+      tokens.access_token,
+      String(claims.sub),
+    );
+    const flow = await recordFlow(
+      config,
+      oidc,
+      configuration,
+      pending,
+      currentUrl,
+      tokens,
+      userinfo,
+    );
+
+    // A new session id at sign-in, so a session id planted before it is worth nothing.
+    await regenerateSession(req);
+    req.session.user = {
+      sub: String(claims.sub),
+      name: String(userinfo.name ?? claims.name ?? claims.sub),
+      email: typeof userinfo.email === 'string' ? userinfo.email : undefined,
+      groups: Array.isArray(claims.groups) ? claims.groups.map(String) : [],
+      idTokenClaims: { ...claims },
+      userinfo: { ...userinfo },
+    };
+    req.session.tokens = toTokenSet(tokens);
+    req.session.flow = flow;
+    await saveSession(req);
+    res.redirect(pending.returnTo);
+  });
+
+  router.post('/logout', urlencoded({ extended: false }), requireCsrf, async (req, res) => {
+    const configuration = await oidc.configuration();
+    const idToken = req.session.tokens?.idToken;
+    await destroySession(req);
+    res.clearCookie('demo.sid');
+    if (!idToken) return res.redirect('/');
+    const endSession = client.buildEndSessionUrl(configuration, {
+      id_token_hint: idToken,
+      post_logout_redirect_uri: `${config.baseUrl}/`,
+    });
+    res.redirect(endSession.href);
+  });
+
+  return router;
+}
+
+/** Pages that need a signed-in user; they keep the access token fresh while they are used. */
+export function requireLogin(oidc: Oidc) {
+  return async (req: Request, res: Response, next: NextFunction) => {
+    if (!req.session.user || !req.session.tokens) {
+      return res.redirect(`/login?returnTo=${encodeURIComponent(req.originalUrl)}`);
+    }
+    const tokens = req.session.tokens;
+    if (tokens.expiresAt - Date.now() > 60_000) return next();
+    try {
+      if (!tokens.refreshToken) throw new Error('no refresh token');
+      const refreshed = await client.refreshTokenGrant(
+        await oidc.configuration(),
+        tokens.refreshToken,
+      );
+      req.session.tokens = {
+        ...toTokenSet(refreshed),
+        refreshToken: refreshed.refresh_token ?? tokens.refreshToken,
+      };
+      return next();
+    } catch {
+      await destroySession(req);
+      res.redirect('/?notice=session_expired');
+    }
+  };
+}
+
+function toTokenSet(
+  tokens: client.TokenEndpointResponse & client.TokenEndpointResponseHelpers,
+): TokenSet {
+  return {
+    accessToken: tokens.access_token,
+    idToken: tokens.id_token ?? '',
+    refreshToken: tokens.refresh_token,
+    expiresAt: Date.now() + (tokens.expiresIn() ?? 300) * 1000,
+    scope: tokens.scope,
+  };
+}
+
+async function recordFlow(
+  config: AppConfig,
+  oidc: Oidc,
+  configuration: client.Configuration,
+  pending: NonNullable<Request['session']['pendingLogin']>,
+  callbackUrl: URL,
+  tokens: client.TokenEndpointResponse & client.TokenEndpointResponseHelpers,
+  userinfo: client.UserInfoResponse,
+): Promise<FlowRecord> {
+  const metadata = configuration.serverMetadata();
+  const authorizationUrl = new URL(pending.authorizationUrl);
+  const keys = await oidc.keys();
+  const decode = async (name: string, token: string, audience: string): Promise<DecodedToken> => {
+    const header = decodeProtectedHeader(token) as Record<string, unknown>;
+    try {
+      await jwtVerify(token, keys, {
+        issuer: metadata.issuer,
+        audience,
+        currentDate: new Date(Date.now()),
+      });
+      return {
+        name,
+        header,
+        claims: decodeJwt(token),
+        signature: {
+          valid: true,
+          detail: `RS256 signature verified with key ${String(header.kid)} from ${metadata.jwks_uri}`,
+        },
+      };
+    } catch (error) {
+      return {
+        name,
+        header,
+        claims: decodeJwt(token),
+        signature: { valid: false, detail: (error as Error).message },
+      };
+    }
+  };
+  const callbackParams = Object.fromEntries(callbackUrl.searchParams);
+  return {
+    authorizationRequest: {
+      endpoint: `${authorizationUrl.origin}${authorizationUrl.pathname}`,
+      params: Object.fromEntries(authorizationUrl.searchParams),
+    },
+    pkce: {
+      codeVerifier: pending.codeVerifier,
+      codeChallenge: authorizationUrl.searchParams.get('code_challenge') ?? '',
+      method: 'S256',
+    },
+    state: { sent: pending.state, returned: callbackUrl.searchParams.get('state') },
+    nonce: { sent: pending.nonce, inIdToken: tokens.claims()?.nonce },
+    callback: {
+      url: `${callbackUrl.origin}${callbackUrl.pathname}`,
+      params: { ...callbackParams, code: shorten(callbackParams.code) },
+    },
+    tokenRequest: {
+      endpoint: metadata.token_endpoint ?? '',
+      params: {
+        grant_type: 'authorization_code',
+        code: shorten(callbackParams.code),
+        redirect_uri: `${config.baseUrl}${callbackPath}`,
+        code_verifier: pending.codeVerifier,
+      },
+      clientAuthentication: `HTTP Basic: client_id ${config.clientId}, client_secret ••••••••`,
+    },
+    tokenResponse: {
+      token_type: tokens.token_type,
+      expires_in: tokens.expires_in,
+      scope: tokens.scope,
+      access_token: shorten(tokens.access_token, 24),
+      id_token: shorten(tokens.id_token, 24),
+      refresh_token: shorten(tokens.refresh_token, 6),
+    },
+    tokens: [
+      await decode('ID token', tokens.id_token ?? '', config.clientId),
+      await decode('Access token', tokens.access_token, config.apiAudience),
+    ],
+    userinfo: metadata.userinfo_endpoint
+      ? { endpoint: metadata.userinfo_endpoint, response: { ...userinfo } }
+      : undefined,
+    at: new Date().toISOString(),
+  };
+}
+
+const saveSession = (req: Request) =>
+  new Promise<void>((resolve, reject) =>
+    req.session.save((error) => (error ? reject(error) : resolve())),
+  );
+const regenerateSession = (req: Request) =>
+  new Promise<void>((resolve, reject) =>
+    req.session.regenerate((error) => (error ? reject(error) : resolve())),
+  );
+const destroySession = (req: Request) =>
+  new Promise<void>((resolve, reject) =>
+    req.session.destroy((error) => (error ? reject(error) : resolve())),
+  );

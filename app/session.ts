@@ -1,0 +1,78 @@
+/**
+ * express-session for the demo: httpOnly, SameSite=Lax, Secure under HTTPS, a distinct cookie
+ * name (all of localhost is one cookie host, shared with the provider), and a secret from the
+ * environment, or one generated and kept for local development, with a warning.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import session, { type Store } from 'express-session';
+import type { FlowRecord } from './flow-record.js';
+
+export interface SignedInUser {
+  sub: string;
+  name: string;
+  email: string | undefined;
+  groups: string[];
+  idTokenClaims: Record<string, unknown>;
+  userinfo: Record<string, unknown> | undefined;
+}
+
+export interface TokenSet {
+  accessToken: string;
+  idToken: string;
+  refreshToken: string | undefined;
+  /** Epoch milliseconds. */
+  expiresAt: number;
+  scope: string | undefined;
+}
+
+declare module 'express-session' {
+  interface SessionData {
+    /** Per redirect, removed at the callback. */
+    pendingLogin: {
+      codeVerifier: string;
+      state: string;
+      nonce: string;
+      returnTo: string;
+      authorizationUrl: string;
+    };
+    user: SignedInUser;
+    tokens: TokenSet;
+    flow: FlowRecord;
+    csrfToken: string;
+  }
+}
+
+export async function resolveSessionSecret(configured: string | undefined, dataDir: string) {
+  if (configured) return configured;
+  const file = join(dataDir, 'app-session-secret');
+  try {
+    return (await readFile(file, 'utf8')).trim();
+  } catch {
+    const secret = randomBytes(32).toString('base64url');
+    await mkdir(dataDir, { recursive: true, mode: 0o700 });
+    await writeFile(file, `${secret}\n`, { mode: 0o600 });
+    console.warn(
+      `demo app: no SESSION_SECRET set; generated one in ${file} for local development. ` +
+        'Set SESSION_SECRET anywhere else.',
+    );
+    return secret;
+  }
+}
+
+export function createSessionMiddleware(options: {
+  secret: string;
+  secure: boolean;
+  store?: Store | undefined;
+}) {
+  return session({
+    name: 'demo.sid',
+    secret: options.secret,
+    store: options.store,
+    // Nothing is stored until there is something to keep (no session per anonymous visit).
+    resave: false,
+    saveUninitialized: false,
+    cookie: { httpOnly: true, sameSite: 'lax', secure: options.secure, maxAge: 8 * 3600 * 1000 },
+  });
+}
