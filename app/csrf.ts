@@ -4,7 +4,7 @@
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
-import { HttpError } from './errors.js';
+import { HttpError } from './http-error.js';
 
 export function csrfToken(req: Request): string {
   req.session.csrfToken ??= randomBytes(32).toString('base64url');

@@ -4,18 +4,10 @@
  */
 import type { NextFunction, Request, Response } from 'express';
 import * as client from 'openid-client';
+import { csrfToken } from './csrf.js';
+import { HttpError } from './http-error.js';
 
-export class HttpError extends Error {
-  override name = 'HttpError';
-  readonly status: number;
-  readonly code: string;
-
-  constructor(status: number, code: string, message: string) {
-    super(message);
-    this.status = status;
-    this.code = code;
-  }
-}
+export { HttpError } from './http-error.js';
 
 interface ErrorView {
   status: number;
@@ -68,7 +60,9 @@ export function describeError(error: unknown): ErrorView {
     };
   }
   if (error instanceof client.ClientError) {
-    const stateProblem = /state/i.test(error.message);
+    // openid-client says what failed in the cause: e.g. unexpected "state" response parameter value.
+    const detail = error.cause instanceof Error ? error.cause.message : '';
+    const stateProblem = /"state"/.test(`${error.message} ${detail}`);
     const code = stateProblem ? 'state_mismatch' : (error.code ?? 'client_error');
     return {
       status: 400,
@@ -102,7 +96,19 @@ export function errorBoundary(
     res.json({ error: view.code, error_description: view.description });
     return;
   }
-  res.render('error', { ...view, user: req.session?.user });
+  const user = req.session?.user;
+  res.render(
+    'error',
+    { ...view, user, csrfToken: user ? csrfToken(req) : undefined },
+    (renderError, html) => {
+      if (renderError) {
+        console.error('demo app: the error page failed to render', renderError);
+        res.type('text').send(`${view.title} (${view.code}): ${view.description}`);
+        return;
+      }
+      res.send(html);
+    },
+  );
 }
 
 function titleFor(status: number): string {

@@ -19,13 +19,20 @@ export interface TestProvider extends Omit<RunningProvider, 'seed'> {
 }
 
 export async function startTestProvider(
-  options: { seed?: Seed; dataDir?: string; port?: number; https?: boolean } = {},
+  options: {
+    seed?: Seed;
+    dataDir?: string;
+    port?: number;
+    https?: boolean;
+    control?: boolean;
+  } = {},
 ): Promise<TestProvider> {
   const seed = options.seed ?? (await loadSeed());
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'understudy-test-'));
   const tls = options.https ? await testTls() : undefined;
   const running = await listen({
     tls,
+    control: options.control,
     host: '127.0.0.1',
     port: options.port ?? 0,
     issuerBase: undefined,

@@ -1,0 +1,68 @@
+/**
+ * The demo app and a provider for it, both on free loopback ports, with the seed's demo
+ * clients moved to the app's port.
+ */
+import type { Server } from 'node:http';
+import { createApp } from '../../app/app.js';
+import { readAppConfig } from '../../app/config.js';
+import { demoClients } from '../../app/server.js';
+import type { SeedInput } from '../../seed/schema.js';
+import { freePort } from './child-app.js';
+import { seedWithClients, startTestProvider, type TestProvider } from './provider.js';
+import { loadSeed } from '../../seed/load.js';
+
+export interface Demo {
+  provider: TestProvider;
+  appUrl: string;
+  stop(): Promise<void>;
+}
+
+export async function startDemo(): Promise<Demo> {
+  const port = await freePort();
+  const base = `http://localhost:${port}`;
+  const defaults = await loadSeed();
+  const { web, spa } = demoClients(defaults);
+  if (!web || !spa) throw new Error('the default seed lacks the demo clients');
+  const moved: SeedInput['clients'] = [
+    {
+      ...web,
+      client_id: 'demo-web-on-test-port',
+      redirect_uris: [`${base}/authorization-code/callback`],
+      post_logout_redirect_uris: [`${base}/`],
+    },
+    {
+      ...spa,
+      client_id: 'demo-spa-on-test-port',
+      redirect_uris: [`${base}/spa/`],
+      post_logout_redirect_uris: [`${base}/spa/`],
+      allowedOrigins: [base],
+    },
+  ];
+  const seed = await seedWithClients(moved);
+  const provider = await startTestProvider({ seed, control: true });
+  const config = readAppConfig(
+    {
+      APP_PORT: String(port),
+      OKTA_ISSUER: provider.issuer,
+      OKTA_CLIENT_ID: 'demo-web-on-test-port',
+      OKTA_CLIENT_SECRET: web.client_secret,
+      SPA_CLIENT_ID: 'demo-spa-on-test-port',
+    },
+    { web: undefined, spa: undefined },
+  );
+  const app = createApp(config, { seed, sessionSecret: 'test-session-secret-0123456789abcdef' });
+  const server = await new Promise<Server>((resolve) => {
+    const listening = app.listen(port, '127.0.0.1', () => resolve(listening));
+  });
+  return {
+    provider,
+    appUrl: base,
+    async stop() {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      await provider.stop();
+    },
+  };
+}

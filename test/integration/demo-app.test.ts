@@ -1,0 +1,298 @@
+/**
+ * The demo app over real HTTP with a cookie jar: every page, and every way signing in can go
+ * wrong. (test/e2e/ drives the same app in Chromium.)
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createOidc } from '../../app/oidc.js';
+import { setClockOffset } from '../../provider/testkit/clock.js';
+import { mintAccessToken } from '../../provider/testkit/mint.js';
+import { Browser, formPostingTo, type Page, userPicker } from '../helpers/browser.js';
+import { freePort } from '../helpers/child-app.js';
+import { type Demo, startDemo } from '../helpers/demo.js';
+import { seededUser, startTestProvider } from '../helpers/provider.js';
+
+let demo: Demo;
+beforeAll(async () => {
+  demo = await startDemo();
+});
+afterAll(() => demo.stop());
+
+const login = (prefix: string) => seededUser(demo.provider.seed, prefix);
+
+async function signIn(browser: Browser, prefix: string, path = '/login'): Promise<Page> {
+  const page = await browser.open(`${demo.appUrl}${path}`);
+  return browser.submit(userPicker(page), { user_id: login(prefix).id });
+}
+
+const teamCards = (page: Page) =>
+  [...page.body.matchAll(/data-team="([^"]+)"/g)].map((match) => match[1]);
+
+describe('pages', () => {
+  it('serves the home page and its styles locally, loading nothing from elsewhere', async () => {
+    const home = await new Browser().open(`${demo.appUrl}/`);
+    expect(home.status).toBe(200);
+    expect(home.body).toContain('Expense Dashboard');
+    expect(home.body).toContain('href="/login"');
+    expect(home.body).not.toMatch(/(src|href)="(https?:)?\/\//);
+    const css = await fetch(`${demo.appUrl}/assets/bootstrap/bootstrap.min.css`);
+    expect(css.status).toBe(200);
+    expect(css.headers.get('content-type')).toContain('text/css');
+  });
+
+  it('shows an admin all five teams', async () => {
+    const dashboard = await signIn(new Browser(), 'hannah.smith');
+    expect(dashboard.url).toBe(`${demo.appUrl}/dashboard`);
+    expect(teamCards(dashboard)).toEqual(['finance', 'hr', 'marketing', 'legal', 'dev-advocacy']);
+  });
+
+  it('shows a finance user only finance, with its expenses and total; 403 and 404 elsewhere', async () => {
+    const browser = new Browser();
+    const dashboard = await signIn(browser, 'carol.lee');
+    expect(teamCards(dashboard)).toEqual(['finance']);
+
+    const finance = await browser.open(`${demo.appUrl}/team/finance`);
+    expect(finance.status).toBe(200);
+    expect(finance.body).toContain('Product Launch Campaign');
+    expect(finance.body).toContain('data-total="2780"');
+
+    const legal = await browser.open(`${demo.appUrl}/team/legal`);
+    expect(legal.status).toBe(403);
+    expect(legal.body).toContain('You are not in the Legal team');
+    expect(legal.body).not.toContain('Event Booth');
+
+    const unknown = await browser.open(`${demo.appUrl}/team/<script>`);
+    expect(unknown.status).toBe(404);
+    expect(unknown.body).not.toContain('<script>"');
+    expect(unknown.body).toContain('&lt;script&gt;');
+  });
+
+  it('shows the profile from the ID token and userinfo', async () => {
+    const browser = new Browser();
+    await signIn(browser, 'grace.li');
+    const profile = await browser.open(`${demo.appUrl}/profile`);
+    expect(profile.body).toContain('Grace Li');
+    expect(profile.body).toContain('grace.li@task-vantage.com');
+    expect(profile.body).toContain('<code>given_name</code>');
+  });
+
+  it('sends signed-out visitors to log in, and back to the page they wanted', async () => {
+    const browser = new Browser();
+    const redirected = await browser.open(`${demo.appUrl}/team/finance`, demo.provider.issuer);
+    expect(redirected.url.startsWith(`${demo.provider.issuer}/v1/authorize`)).toBe(true);
+    const landed = await signIn(browser, 'carol.lee', '/login?returnTo=%2Fteam%2Ffinance');
+    expect(landed.url).toBe(`${demo.appUrl}/team/finance`);
+
+    const offsite = await signIn(
+      new Browser(),
+      'carol.lee',
+      '/login?returnTo=https%3A%2F%2Fevil.example%2F',
+    );
+    expect(offsite.url).toBe(`${demo.appUrl}/dashboard`);
+    const protocolRelative = await signIn(
+      new Browser(),
+      'carol.lee',
+      '/login?returnTo=%2F%2Fevil.example',
+    );
+    expect(protocolRelative.url).toBe(`${demo.appUrl}/dashboard`);
+  });
+});
+
+describe('the session', () => {
+  it('is an httpOnly, SameSite=Lax cookie, renewed at sign-in', async () => {
+    const browser = new Browser();
+    await browser.open(`${demo.appUrl}/login`, demo.provider.issuer);
+    const before = (await browser.jar.getCookies(demo.appUrl)).find(
+      (cookie) => cookie.key === 'demo.sid',
+    );
+    expect(before?.httpOnly).toBe(true);
+    expect(before?.sameSite).toBe('lax');
+    await signIn(browser, 'carol.lee');
+    const after = (await browser.jar.getCookies(demo.appUrl)).find(
+      (cookie) => cookie.key === 'demo.sid',
+    );
+    expect(after?.value).not.toBe(before?.value);
+  });
+
+  it('refreshes the access token before it expires, and asks to log in again when it cannot', async () => {
+    const browser = new Browser();
+    await signIn(browser, 'alice.johnson');
+    try {
+      setClockOffset(3600);
+      const refreshed = await browser.open(`${demo.appUrl}/dashboard`);
+      expect(refreshed.status).toBe(200);
+      expect(teamCards(refreshed)).toEqual(['marketing']);
+
+      // The next refresh is refused: the user is told and signed out.
+      setClockOffset(2 * 3600);
+      demo.provider.control?.failNext('token', 'invalid_grant', 'refresh token revoked');
+      const expired = await browser.open(`${demo.appUrl}/dashboard`, demo.provider.issuer);
+      expect(expired.url).toBe(`${demo.appUrl}/?notice=session_expired`);
+    } finally {
+      setClockOffset(0);
+    }
+    const home = await browser.open(`${demo.appUrl}/?notice=session_expired`);
+    expect(home.body).toContain(
+      'Your session expired and could not be renewed. Please sign in again.',
+    );
+  });
+});
+
+describe('logout', () => {
+  it('is a POST with a CSRF token that ends both sessions', async () => {
+    const browser = new Browser();
+    const dashboard = await signIn(browser, 'frank.wilson');
+    const logout = formPostingTo(dashboard, '/logout');
+    const forged = await browser.submit({ ...logout, fields: { _csrf: 'forged' } });
+    expect(forged.status).toBe(403);
+    expect(forged.body).toContain('invalid_csrf_token');
+    expect((await browser.open(`${demo.appUrl}/dashboard`)).status).toBe(200);
+
+    const home = await browser.submit(logout);
+    expect(home.url).toBe(`${demo.appUrl}/`);
+    expect(home.body).toContain('href="/login"');
+    const again = await browser.open(`${demo.appUrl}/dashboard`);
+    expect(again.body).toContain('Pick a seeded user');
+  });
+});
+
+describe('sign-in errors become readable pages', () => {
+  it('Deny at the provider: access_denied', async () => {
+    const browser = new Browser();
+    const page = await browser.open(`${demo.appUrl}/login`);
+    const denied = await browser.submit(formPostingTo(page, '/abort'));
+    expect(denied.status).toBe(400);
+    expect(denied.body).toContain('<code data-error-code>access_denied</code>');
+    expect(denied.body).not.toMatch(/at \w+ \(|node_modules/);
+  });
+
+  it('a tampered state: state_mismatch, and the login cannot be resumed', async () => {
+    const browser = new Browser();
+    const page = await browser.open(`${demo.appUrl}/login`);
+    const callback = await browser.submit(
+      userPicker(page),
+      { user_id: login('carol').id },
+      `${demo.appUrl}/authorization-code/callback`,
+    );
+    const tampered = new URL(callback.url);
+    tampered.searchParams.set('state', 'not-the-state');
+    const result = await browser.open(tampered.href);
+    expect(result.status).toBe(400);
+    expect(result.body).toContain('state_mismatch');
+    const replay = await browser.open(callback.url);
+    expect(replay.body).toContain('no_login_in_progress');
+  });
+
+  it('a callback with no sign-in in progress', async () => {
+    const page = await new Browser().open(
+      `${demo.appUrl}/authorization-code/callback?code=x&state=y`,
+    );
+    expect(page.status).toBe(400);
+    expect(page.body).toContain('no_login_in_progress');
+  });
+
+  it('an unknown page: 404', async () => {
+    const page = await new Browser().open(`${demo.appUrl}/nowhere`);
+    expect(page.status).toBe(404);
+  });
+});
+
+describe('how you signed in', () => {
+  it('shows the real values with the S256, state, nonce and signature checks passing, and no secrets', async () => {
+    const browser = new Browser();
+    await signIn(browser, 'sarah.morgan');
+    const flow = await browser.open(`${demo.appUrl}/flow`);
+    expect(flow.body).toContain('✓ S256 check passes');
+    expect(flow.body).toContain('✓ state matches');
+    expect(flow.body).toContain('✓ nonce matches');
+    expect(flow.body.match(/✓ RS256 signature verified/g)).toHaveLength(2);
+    expect(flow.body).toContain('<svg class="sequence');
+    expect(flow.body).toContain('code_verifier');
+    const secret = demo.provider.seed.clients.find(
+      (client) => client.client_id === 'demo-web-on-test-port',
+    )?.client_secret;
+    expect(flow.body).not.toContain(secret);
+    expect(flow.body).toContain('client_secret ••••••••');
+  });
+});
+
+describe('the API', () => {
+  const context = () => ({
+    seed: demo.provider.seed,
+    keys: demo.provider.keys(),
+    issuers: demo.provider.issuers,
+  });
+  const call = (team: string, token?: string) =>
+    fetch(
+      `${demo.appUrl}/api/teams/${team}/expenses`,
+      token ? { headers: { authorization: `Bearer ${token}` } } : {},
+    );
+
+  it('wants a bearer token: 401 with WWW-Authenticate', async () => {
+    const missing = await call('finance');
+    expect(missing.status).toBe(401);
+    expect(missing.headers.get('www-authenticate')).toMatch(/^Bearer realm="expenses"/);
+    const garbage = await call('finance', 'not.a.token');
+    expect(garbage.status).toBe(401);
+    expect(garbage.headers.get('www-authenticate')).toContain('error="invalid_token"');
+  });
+
+  it("applies the team rules to the token's groups", async () => {
+    const carol = await mintAccessToken(context(), { user: 'carol.lee@task-vantage.com' });
+    const finance = await call('finance', carol);
+    expect(finance.status).toBe(200);
+    expect(await finance.json()).toMatchObject({ team: { id: 'finance' }, total: 2780 });
+    expect((await call('legal', carol)).status).toBe(403);
+    expect((await call('nope', carol)).status).toBe(404);
+    const hannah = await mintAccessToken(context(), { user: 'hannah.smith@task-vantage.com' });
+    expect((await call('legal', hannah)).status).toBe(200);
+  });
+
+  it('refuses expired, wrong-audience and under-scoped tokens', async () => {
+    const expired = await mintAccessToken(context(), {
+      user: 'carol.lee@task-vantage.com',
+      expiresIn: -60,
+    });
+    const expiredResponse = await call('finance', expired);
+    expect(expiredResponse.status).toBe(401);
+    expect(expiredResponse.headers.get('www-authenticate')).toContain('The access token expired');
+    const elsewhere = await mintAccessToken(context(), {
+      user: 'carol.lee@task-vantage.com',
+      audience: 'api://other',
+    });
+    expect((await call('finance', elsewhere)).status).toBe(401);
+    const noScope = await mintAccessToken(context(), {
+      user: 'carol.lee@task-vantage.com',
+      scopes: ['profile'],
+    });
+    const forbidden = await call('finance', noScope);
+    expect(forbidden.status).toBe(403);
+    expect(forbidden.headers.get('www-authenticate')).toContain('error="insufficient_scope"');
+  });
+});
+
+describe('discovery at start-up', () => {
+  it('retries until the provider is up, then keeps the configuration', async () => {
+    const port = await freePort();
+    const oidc = createOidc({
+      issuer: `http://localhost:${port}/oauth2/default`,
+      clientId: 'x',
+      clientSecret: 'y',
+      log: () => undefined,
+    });
+    let resolved = false;
+    const pending = oidc.configuration().then((configuration) => {
+      resolved = true;
+      return configuration;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(resolved).toBe(false);
+    const late = await startTestProvider({ port });
+    try {
+      const configuration = await pending;
+      expect(configuration.serverMetadata().issuer).toBe(late.issuer);
+      expect(await oidc.configuration()).toBe(configuration);
+    } finally {
+      await late.stop();
+    }
+  });
+});
