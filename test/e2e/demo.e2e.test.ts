@@ -1,0 +1,119 @@
+/**
+ * The demo in real Chromium (Debian's, driven by playwright-core): what a person sees.
+ * Screenshots of the main pages land in test/e2e/screenshots/ (git-ignored).
+ */
+import { mkdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { signInWithPage } from '../../provider/testkit/playwright.js';
+import { chromiumAvailable, chromiumPath } from '../helpers/chromium.js';
+import { type Demo, startDemo } from '../helpers/demo.js';
+
+const screenshots = fileURLToPath(new URL('./screenshots/', import.meta.url));
+
+describe.runIf(chromiumAvailable())('the demo in Chromium', () => {
+  let demo: Demo;
+  let browser: Browser;
+  const contexts: BrowserContext[] = [];
+
+  beforeAll(async () => {
+    mkdirSync(screenshots, { recursive: true });
+    demo = await startDemo();
+    browser = await chromium.launch({
+      executablePath: chromiumPath,
+      headless: true,
+      // This machine has no network beyond loopback: keep Chromium from trying.
+      args: [
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+      ],
+    });
+  }, 60_000);
+  afterAll(async () => {
+    await browser?.close();
+    await demo?.stop();
+  });
+
+  async function newPage(): Promise<Page> {
+    const context = await browser.newContext({ viewport: { width: 1100, height: 800 } });
+    contexts.push(context);
+    return context.newPage();
+  }
+
+  async function signIn(page: Page, login: string) {
+    await page.goto(`${demo.appUrl}/login`);
+    await signInWithPage(page, login);
+    await page.waitForURL(`${demo.appUrl}/dashboard`);
+  }
+
+  it('shows an admin all five teams, and logout ends both sessions', async () => {
+    const page = await newPage();
+    await page.goto(`${demo.appUrl}/`);
+    await page.screenshot({ path: `${screenshots}home.png` });
+    await page.goto(`${demo.appUrl}/login`);
+    await page.screenshot({ path: `${screenshots}understudy-login.png` });
+    await signInWithPage(page, 'hannah.smith@task-vantage.com');
+    await page.waitForURL(`${demo.appUrl}/dashboard`);
+    await expect.poll(() => page.locator('.card[data-team]').count()).toBe(5);
+    await page.screenshot({ path: `${screenshots}dashboard-admin.png` });
+
+    await page.getByRole('button', { name: 'Logout' }).click();
+    await page.waitForURL(`${demo.appUrl}/`);
+    await expect.poll(() => page.getByRole('link', { name: 'Login' }).count()).toBeGreaterThan(0);
+    // The provider's session ended too: signing in again shows the user picker.
+    await page.goto(`${demo.appUrl}/dashboard`);
+    await page.getByText('Pick a seeded user').waitFor();
+    expect(page.url()).toContain('/interaction/');
+  });
+
+  it('shows a finance user only finance, and a friendly 403 on legal', async () => {
+    const page = await newPage();
+    await signIn(page, 'carol.lee@task-vantage.com');
+    expect(await page.locator('.card[data-team]').count()).toBe(1);
+    await page.getByRole('link', { name: 'View' }).click();
+    await page.waitForURL(`${demo.appUrl}/team/finance`);
+    expect(await page.locator('[data-total]').textContent()).toBe('2,780');
+    await page.screenshot({ path: `${screenshots}team-finance.png` });
+
+    const response = await page.goto(`${demo.appUrl}/team/legal`);
+    expect(response?.status()).toBe(403);
+    await page.getByText('You are not in the Legal team').waitFor();
+    await page.screenshot({ path: `${screenshots}team-legal-403.png` });
+  });
+
+  it('runs the SPA: PKCE in the browser, the code exchanged over CORS, the API called', async () => {
+    const page = await newPage();
+    await page.goto(`${demo.appUrl}/spa/`);
+    await page.getByRole('button', { name: 'Sign in (SPA)' }).click();
+    await signInWithPage(page, 'carol.lee@task-vantage.com');
+    await page.waitForURL(`${demo.appUrl}/spa/`);
+    await page.locator('#spa-signed-in').waitFor();
+    expect(await page.locator('#spa-user').textContent()).toBe('carol.lee@task-vantage.com');
+
+    await page.getByRole('button', { name: 'Call the API' }).click();
+    await expect.poll(() => page.locator('#spa-output').textContent()).toContain('"total": 2780');
+    expect(await page.locator('#spa-output').textContent()).toContain('"status": 200');
+    await page.screenshot({ path: `${screenshots}spa.png` });
+
+    await page.locator('#spa-team').selectOption('legal');
+    await page.getByRole('button', { name: 'Call the API' }).click();
+    await expect.poll(() => page.locator('#spa-output').textContent()).toContain('"status": 403');
+  });
+
+  it('shows how you signed in, with the S256 check passing', async () => {
+    const page = await newPage();
+    await signIn(page, 'sarah.morgan@task-vantage.com');
+    await page.getByRole('link', { name: 'How you signed in' }).click();
+    await page.waitForURL(`${demo.appUrl}/flow`);
+    expect(await page.locator('[data-check="s256"]').textContent()).toContain(
+      '✓ S256 check passes',
+    );
+    expect(await page.locator('[data-check="signature"]').count()).toBe(2);
+    await page.screenshot({ path: `${screenshots}flow.png`, fullPage: true });
+    await page.goto(`${demo.appUrl}/profile`);
+    await page.screenshot({ path: `${screenshots}profile.png` });
+  });
+});
