@@ -22,6 +22,8 @@ export interface AppConfig {
   readonly dataDir: string;
   /** Path of the seed with the demo's teams and expenses. */
   readonly seedPath: string | undefined;
+  /** Sessions in Redis (shared between processes) instead of this process's memory. */
+  readonly sessionRedisUrl: string | undefined;
 }
 
 export class AppConfigError extends Error {
@@ -61,7 +63,16 @@ export function readAppConfig(
     sessionSecret,
     dataDir: env.APP_DATA_DIR ?? '.understudy',
     seedPath: env.SEED_PATH,
+    sessionRedisUrl: redisUrl(env.SESSION_REDIS_URL),
   });
+}
+
+function redisUrl(raw: string | undefined): string | undefined {
+  if (raw === undefined || raw === '') return undefined;
+  if (!/^rediss?:\/\//.test(raw) || !URL.canParse(raw)) {
+    throw new AppConfigError(`SESSION_REDIS_URL must be a redis:// or rediss:// URL, got "${raw}"`);
+  }
+  return raw;
 }
 
 function integer(raw: string, name: string): number {

@@ -7,6 +7,7 @@ import type { Seed } from '../seed/schema.js';
 import { createApp } from './app.js';
 import { type AppConfig, readAppConfig } from './config.js';
 import { resolveSessionSecret } from './session.js';
+import { connectRedisSessionStore } from './session-store.js';
 
 export interface RunningApp {
   server: Server;
@@ -27,19 +28,30 @@ export async function startApp(
   const seed = await loadSeed(env.SEED_PATH ?? defaultSeedPath);
   const config: AppConfig = readAppConfig(env, demoClients(seed));
   const sessionSecret = await resolveSessionSecret(config.sessionSecret, config.dataDir);
-  const app = createApp(config, { seed, sessionSecret });
-  const server = await new Promise<Server>((resolve, reject) => {
-    const listening = app.listen(config.port, config.host, (error?: Error) =>
-      error ? reject(error) : resolve(listening),
-    );
-  });
+  const shared = config.sessionRedisUrl
+    ? await connectRedisSessionStore(config.sessionRedisUrl)
+    : undefined;
+  const app = createApp(config, { seed, sessionSecret, sessionStore: shared?.store });
+  let server: Server;
+  try {
+    server = await new Promise<Server>((resolve, reject) => {
+      const listening = app.listen(config.port, config.host, (error?: Error) =>
+        error ? reject(error) : resolve(listening),
+      );
+    });
+  } catch (error) {
+    await shared?.close();
+    throw error;
+  }
   return {
     server,
     url: config.baseUrl,
-    close: () =>
-      new Promise((resolve) => {
+    close: async () => {
+      await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
-      }),
+      });
+      await shared?.close();
+    },
   };
 }

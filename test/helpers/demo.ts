@@ -3,6 +3,7 @@
  * clients moved to the app's port.
  */
 import type { Server } from 'node:http';
+import type { Store } from 'express-session';
 import { createApp } from '../../app/app.js';
 import { readAppConfig } from '../../app/config.js';
 import { demoClients } from '../../app/server.js';
@@ -14,10 +15,12 @@ import { loadSeed } from '../../seed/load.js';
 export interface Demo {
   provider: TestProvider;
   appUrl: string;
+  /** Another process-like instance of the app (same clients and secret) on its own port. */
+  startAnotherApp(sessionStore?: Store): Promise<{ url: string; close(): Promise<void> }>;
   stop(): Promise<void>;
 }
 
-export async function startDemo(): Promise<Demo> {
+export async function startDemo(options: { sessionStore?: Store } = {}): Promise<Demo> {
   const port = await freePort();
   const base = `http://localhost:${port}`;
   const defaults = await loadSeed();
@@ -40,28 +43,47 @@ export async function startDemo(): Promise<Demo> {
   ];
   const seed = await seedWithClients(moved);
   const provider = await startTestProvider({ seed, control: true });
-  const config = readAppConfig(
-    {
-      APP_PORT: String(port),
-      OKTA_ISSUER: provider.issuer,
-      OKTA_CLIENT_ID: 'demo-web-on-test-port',
-      OKTA_CLIENT_SECRET: web.client_secret,
-      SPA_CLIENT_ID: 'demo-spa-on-test-port',
-    },
-    { web: undefined, spa: undefined },
-  );
-  const app = createApp(config, { seed, sessionSecret: 'test-session-secret-0123456789abcdef' });
-  const server = await new Promise<Server>((resolve) => {
-    const listening = app.listen(port, '127.0.0.1', () => resolve(listening));
-  });
+  const configFor = (appPort: number) =>
+    readAppConfig(
+      {
+        APP_PORT: String(appPort),
+        OKTA_ISSUER: provider.issuer,
+        OKTA_CLIENT_ID: 'demo-web-on-test-port',
+        OKTA_CLIENT_SECRET: web.client_secret,
+        SPA_CLIENT_ID: 'demo-spa-on-test-port',
+      },
+      { web: undefined, spa: undefined },
+    );
+  const startAppOn = async (appPort: number, sessionStore = options.sessionStore) => {
+    const app = createApp(configFor(appPort), {
+      seed,
+      sessionSecret: 'test-session-secret-0123456789abcdef',
+      sessionStore,
+    });
+    const server = await new Promise<Server>((resolve) => {
+      const listening = app.listen(appPort, '127.0.0.1', () => resolve(listening));
+    });
+    return {
+      url: `http://localhost:${appPort}`,
+      close: () =>
+        new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeAllConnections();
+        }),
+    };
+  };
+  const first = await startAppOn(port);
+  const others: { close(): Promise<void> }[] = [];
   return {
     provider,
     appUrl: base,
+    async startAnotherApp(sessionStore) {
+      const other = await startAppOn(await freePort(), sessionStore);
+      others.push(other);
+      return other;
+    },
     async stop() {
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      });
+      for (const app of [first, ...others]) await app.close();
       await provider.stop();
     },
   };
