@@ -70,6 +70,17 @@ describe('headless login', () => {
     expect(tokens.id_token).toBeTruthy();
   });
 
+  it("reports the provider's refusal, and an unknown user, by name", async () => {
+    const refused = await understudy
+      .login({ user: carol, redirectUri: 'http://localhost:3000/not-registered' })
+      .catch((error) => error);
+    expect(refused).toBeInstanceOf(HeadlessLoginError);
+    expect(refused).toMatchObject({ error: 'invalid_redirect_uri' });
+    await expect(understudy.login({ user: 'nobody@example.com' })).rejects.toThrow(
+      'no seeded user "nobody@example.com"',
+    );
+  });
+
   it('answers a consent page, and reports Deny as access_denied', async () => {
     const partner = understudy.clients.find((client) => client.consentRequired)?.client_id;
     const allowed = await understudy.login({ user: carol, client: partner });
