@@ -49,7 +49,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     throw error;
   }
 
-  let running: Awaited<ReturnType<typeof listen>>;
+  let running: RunningProvider | undefined;
   let caPath: string | undefined;
   try {
     let tls: { key: string; cert: string } | undefined;
@@ -63,6 +63,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     running = await listen({ ...config, seed, seedSource: seedPath, tls });
     if (config.readyFile) await writeReadyFile(config.readyFile, running);
   } catch (error) {
+    // Nothing stays listening after a failed start (e.g. an unwritable --ready-file).
+    await running?.close();
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'EADDRINUSE') {
       console.error(
@@ -74,27 +76,25 @@ export async function main(argv: readonly string[]): Promise<number> {
       console.error(`understudy: cannot listen on ${config.host}:${config.port} (${code})`);
       return 1;
     }
-    if (error instanceof SeedError) {
-      console.error(`understudy: ${error.message}`);
-      return 1;
-    }
+    // Includes a SeedError for a client oidc-provider refuses: file, path and problem.
     console.error(`understudy: ${(error as Error).message}`);
     return 1;
   }
+  const server = running;
 
   console.log(
-    renderBanner(running.issuers, seed, {
-      listening: running.url,
+    renderBanner(server.issuers, seed, {
+      listening: server.url,
       dataDir: config.dataDir,
       seedPath,
       caPath,
       controlUrl: config.control
-        ? `${new URL([...running.issuers.values()][0] ?? running.url).origin}${controlPrefix}`
+        ? `${new URL([...server.issuers.values()][0] ?? server.url).origin}${controlPrefix}`
         : undefined,
     }),
   );
   const stop = () => {
-    running.close().then(
+    server.close().then(
       () => process.exit(0),
       () => process.exit(1),
     );

@@ -150,6 +150,34 @@ describe('understudy CLI', () => {
     expect(fingerprints[1]).toBe(fingerprints[0]);
   });
 
+  it('writes --ready-file once it answers, and stops if it cannot write it', async () => {
+    const readyFile = join(dataDir, 'ready', 'understudy.json');
+    const cli = await startCli(['--port', '0', '--data-dir', dataDir, '--ready-file', readyFile]);
+    try {
+      const ready = JSON.parse(readFileSync(readyFile, 'utf8'));
+      expect(ready).toMatchObject({ issuer: cli.issuer, pid: cli.child.pid });
+      expect((await fetch(`${ready.url}/health`)).status).toBe(200);
+    } finally {
+      await cli.stop();
+    }
+
+    const port = await occupyPort().then((free) => {
+      blockers.pop()?.close();
+      return free;
+    });
+    const blocked = await runCli([
+      '--port',
+      String(port),
+      '--data-dir',
+      dataDir,
+      '--ready-file',
+      '/dev/null/ready.json',
+    ]);
+    expect(blocked.code).toBe(1);
+    expect(blocked.stderr.trim().split('\n')).toHaveLength(1);
+    expect(await isListening(port)).toBe(false);
+  });
+
   it('prints usage for --help', async () => {
     const result = await runCli(['--help']);
     expect(result.code).toBe(0);
