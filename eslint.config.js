@@ -17,6 +17,8 @@ export default tseslint.config(
         btoa: 'readonly',
         atob: 'readonly',
         TextEncoder: 'readonly',
+        TextDecoder: 'readonly',
+        Uint8Array: 'readonly',
       },
     },
   },

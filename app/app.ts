@@ -40,7 +40,8 @@ export function createApp(config: AppConfig, dependencies: AppDependencies): Exp
   app.disable('x-powered-by');
   app.set('view engine', 'ejs');
   app.set('views', sourceDir('views'));
-  app.set('trust proxy', false);
+  // Behind a TLS proxy, req.secure (and so the Secure cookie) comes from X-Forwarded-Proto.
+  app.set('trust proxy', config.trustProxy);
 
   app.use((_req, res, next) => {
     // Everything the pages load comes from this app; the SPA also talks to the provider.
@@ -63,7 +64,6 @@ export function createApp(config: AppConfig, dependencies: AppDependencies): Exp
   app.use(
     createSessionMiddleware({
       secret: dependencies.sessionSecret,
-      secure: config.baseUrl.startsWith('https:'),
       store: dependencies.sessionStore,
     }),
   );

@@ -24,6 +24,8 @@ export interface AppConfig {
   readonly seedPath: string | undefined;
   /** Sessions in Redis (shared between processes) instead of this process's memory. */
   readonly sessionRedisUrl: string | undefined;
+  /** Express's "trust proxy": which proxies may tell us the request was HTTPS. */
+  readonly trustProxy: boolean | number | string;
 }
 
 export class AppConfigError extends Error {
@@ -64,7 +66,19 @@ export function readAppConfig(
     dataDir: env.APP_DATA_DIR ?? '.understudy',
     seedPath: env.SEED_PATH,
     sessionRedisUrl: redisUrl(env.SESSION_REDIS_URL),
+    // An https base URL with an http listener means a TLS proxy; by default one on this machine.
+    trustProxy: trustProxy(env.APP_TRUST_PROXY, baseUrl.startsWith('https:') ? 'loopback' : false),
   });
+}
+
+function trustProxy(
+  raw: string | undefined,
+  fallback: boolean | string,
+): boolean | number | string {
+  if (raw === undefined || raw === '') return fallback;
+  if (raw === 'true' || raw === 'false') return raw === 'true';
+  if (/^\d+$/.test(raw)) return Number(raw);
+  return raw;
 }
 
 function redisUrl(raw: string | undefined): string | undefined {

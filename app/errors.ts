@@ -59,6 +59,16 @@ export function describeError(error: unknown): ErrorView {
       description: parameters.error_description ?? error.message,
     };
   }
+  const status = (error as { status?: unknown }).status;
+  if (typeof status === 'number' && status >= 400 && status < 500) {
+    // Express and body-parser's own request errors (a malformed %-escape, a body too large).
+    return {
+      status,
+      title: 'Bad request',
+      code: 'invalid_request',
+      description: 'The request could not be understood.',
+    };
+  }
   if (error instanceof client.ClientError) {
     // openid-client says what failed in the cause: e.g. unexpected "state" response parameter value.
     const detail = error.cause instanceof Error ? error.cause.message : '';
@@ -89,8 +99,10 @@ export function errorBoundary(
   if (res.headersSent) return next(error);
   const view = describeError(error);
   if (view.status >= 500) console.error('demo app: unhandled error', error);
-  // An interrupted sign-in must not be resumable: its state, nonce and verifier are spent.
-  if (req.session) delete req.session.pendingLogin;
+  else if (error instanceof client.ClientError) {
+    // Local validation failed: worth a line in the log, with what openid-client said.
+    console.warn(`demo app: sign-in failed (${view.code}): ${error.message}`, error.cause ?? '');
+  }
   res.status(view.status);
   if (req.accepts(['html', 'json']) === 'json') {
     res.json({ error: view.code, error_description: view.description });

@@ -4,6 +4,7 @@
  */
 import { createRemoteJWKSet } from 'jose';
 import * as client from 'openid-client';
+import { HttpError } from './http-error.js';
 
 export interface Oidc {
   /** Resolves once discovery has succeeded; never fetches again after that. */
@@ -17,6 +18,8 @@ export function createOidc(settings: {
   clientId: string;
   clientSecret: string;
   log?: (message: string) => void;
+  /** How long a request waits for discovery before a 503; default 10 s. */
+  waitMs?: number;
 }): Oidc {
   const log = settings.log ?? ((message: string) => console.warn(message));
   let keySet: ReturnType<typeof createRemoteJWKSet> | undefined;
@@ -46,10 +49,31 @@ export function createOidc(settings: {
   })();
 
   return {
-    configuration: () => discovered,
+    async configuration() {
+      // Requests wait for discovery a little, then get a clear 503 instead of hanging.
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(
+          () =>
+            reject(
+              new HttpError(
+                503,
+                'provider_unavailable',
+                `The identity provider at ${settings.issuer} is not answering discovery yet.`,
+              ),
+            ),
+          settings.waitMs ?? 10_000,
+        );
+      });
+      try {
+        return await Promise.race([discovered, timeout]);
+      } finally {
+        clearTimeout(timer);
+      }
+    },
     async keys() {
       if (!keySet) {
-        const { jwks_uri } = (await discovered).serverMetadata();
+        const { jwks_uri } = (await this.configuration()).serverMetadata();
         if (!jwks_uri) throw new Error('the provider publishes no jwks_uri');
         keySet = createRemoteJWKSet(new URL(jwks_uri));
       }

@@ -18,6 +18,15 @@ export interface SignedInUser {
   userinfo: Record<string, unknown> | undefined;
 }
 
+export interface PendingLogin {
+  codeVerifier: string;
+  state: string;
+  nonce: string;
+  returnTo: string;
+  authorizationUrl: string;
+  startedAt: number;
+}
+
 export interface TokenSet {
   accessToken: string;
   idToken: string;
@@ -29,14 +38,8 @@ export interface TokenSet {
 
 declare module 'express-session' {
   interface SessionData {
-    /** Per redirect, removed at the callback. */
-    pendingLogin: {
-      codeVerifier: string;
-      state: string;
-      nonce: string;
-      returnTo: string;
-      authorizationUrl: string;
-    };
+    /** Per redirect, by state (several tabs may sign in at once); removed at the callback. */
+    pendingLogins: Record<string, PendingLogin>;
     user: SignedInUser;
     tokens: TokenSet;
     flow: FlowRecord;
@@ -61,11 +64,7 @@ export async function resolveSessionSecret(configured: string | undefined, dataD
   }
 }
 
-export function createSessionMiddleware(options: {
-  secret: string;
-  secure: boolean;
-  store?: Store | undefined;
-}) {
+export function createSessionMiddleware(options: { secret: string; store?: Store | undefined }) {
   return session({
     name: 'demo.sid',
     secret: options.secret,
@@ -73,6 +72,7 @@ export function createSessionMiddleware(options: {
     // Nothing is stored until there is something to keep (no session per anonymous visit).
     resave: false,
     saveUninitialized: false,
-    cookie: { httpOnly: true, sameSite: 'lax', secure: options.secure, maxAge: 8 * 3600 * 1000 },
+    // 'auto': Secure whenever the request is (HTTPS directly, or via a trusted proxy).
+    cookie: { httpOnly: true, sameSite: 'lax', secure: 'auto', maxAge: 8 * 3600 * 1000 },
   });
 }

@@ -44,12 +44,15 @@ async function login() {
 
 async function completeLogin(params) {
   const saved = JSON.parse(sessionStorage.getItem('spa.pkce') ?? 'null');
-  sessionStorage.removeItem('spa.pkce');
   history.replaceState(null, '', location.pathname);
-  if (params.get('error'))
-    throw new Error(`${params.get('error')}: ${params.get('error_description') ?? ''}`);
-  if (!saved || saved.state !== params.get('state'))
+  // The state first: a crafted link neither shows its text here nor cancels a sign-in.
+  if (!saved || saved.state !== params.get('state')) {
     throw new Error('state mismatch: this sign-in did not start here');
+  }
+  sessionStorage.removeItem('spa.pkce');
+  if (params.get('error')) {
+    throw new Error(`${params.get('error')}: ${params.get('error_description') ?? ''}`);
+  }
   const metadata = await discover();
   const response = await fetch(metadata.token_endpoint, {
     method: 'POST',
@@ -65,9 +68,7 @@ async function completeLogin(params) {
   const tokens = await response.json();
   if (!response.ok) throw new Error(`${tokens.error}: ${tokens.error_description ?? ''}`);
   accessToken = tokens.access_token;
-  const claims = JSON.parse(
-    atob(tokens.access_token.split('.')[1].replace(/-/g, '+').replace(/_/g, '/')),
-  );
+  const claims = decodeClaims(tokens.access_token);
   document.getElementById('spa-user').textContent = claims.sub;
   document.getElementById('spa-groups').textContent = (claims.groups ?? []).join(', ') || 'none';
   document.getElementById('spa-signed-in').hidden = false;
@@ -84,6 +85,12 @@ async function completeLogin(params) {
     scopes: claims.scp,
     expiresAt: new Date(claims.exp * 1000).toISOString(),
   });
+}
+
+function decodeClaims(jwt) {
+  const base64 = jwt.split('.')[1].replace(/-/g, '+').replace(/_/g, '/');
+  const bytes = Uint8Array.from(atob(base64), (char) => char.charCodeAt(0));
+  return JSON.parse(new TextDecoder().decode(bytes));
 }
 
 async function callApi() {

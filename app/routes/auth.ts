@@ -11,9 +11,10 @@ import { requireCsrf } from '../csrf.js';
 import { HttpError } from '../errors.js';
 import { type DecodedToken, type FlowRecord, shorten } from '../flow-record.js';
 import type { Oidc } from '../oidc.js';
-import type { TokenSet } from '../session.js';
+import type { PendingLogin, TokenSet } from '../session.js';
 
 export const scope = 'openid profile email groups offline_access';
+const maxPendingLogins = 5;
 export const callbackPath = '/authorization-code/callback';
 
 /** Only same-site paths: an absolute or protocol-relative URL would be an open redirect. */
@@ -47,29 +48,57 @@ export function createAuthRouter(config: AppConfig, oidc: Oidc): Router {
       state,
       nonce,
     });
-    req.session.pendingLogin = {
-      codeVerifier,
-      state,
-      nonce,
-      returnTo: safeReturnTo(req.query.returnTo),
-      authorizationUrl: authorizationUrl.href,
-    };
+    // Keep the few most recent: enough for several tabs, never an unbounded pile.
+    const pending = Object.values(req.session.pendingLogins ?? {})
+      .sort((a, b) => b.startedAt - a.startedAt)
+      .slice(0, maxPendingLogins - 1);
+    req.session.pendingLogins = Object.fromEntries([
+      ...pending.map((login) => [login.state, login] as const),
+      [
+        state,
+        {
+          codeVerifier,
+          state,
+          nonce,
+          returnTo: safeReturnTo(req.query.returnTo),
+          authorizationUrl: authorizationUrl.href,
+          startedAt: Date.now(),
+        },
+      ],
+    ]);
     await saveSession(req);
     res.redirect(authorizationUrl.href);
   });
 
   router.get(callbackPath, async (req, res) => {
-    const pending = req.session.pendingLogin;
-    if (!pending)
+    const pendingLogins = req.session.pendingLogins ?? {};
+    const returnedState = typeof req.query.state === 'string' ? req.query.state : '';
+    const pending = Object.hasOwn(pendingLogins, returnedState)
+      ? pendingLogins[returnedState]
+      : undefined;
+    if (!pending) {
+      if (Object.keys(pendingLogins).length === 0) {
+        throw new HttpError(
+          400,
+          'no_login_in_progress',
+          'There is no sign-in in progress in this browser.',
+        );
+      }
+      // A callback that answers none of this browser's requests: forged, or from elsewhere.
       throw new HttpError(
         400,
-        'no_login_in_progress',
-        'There is no sign-in in progress in this browser.',
+        'state_mismatch',
+        'The state returned does not match any sign-in started here.',
       );
-    delete req.session.pendingLogin;
+    }
+    // Single use, success or failure: a spent state, nonce and verifier are never tried again.
+    delete pendingLogins[returnedState];
+    req.session.pendingLogins = pendingLogins;
     const configuration = await oidc.configuration();
-    // The URL the provider redirected to, rebuilt from our configured origin (not the Host header).
-    const currentUrl = new URL(req.originalUrl, config.baseUrl);
+    // The registered redirect URI with the query the provider sent: never the Host header, and
+    // right even when the app lives under a path behind a proxy.
+    const currentUrl = new URL(redirectUri);
+    currentUrl.search = new URL(req.originalUrl, 'http://callback.invalid').search;
     const tokens = await client.authorizationCodeGrant(configuration, currentUrl, {
       pkceCodeVerifier: pending.codeVerifier,
       expectedState: pending.state,
@@ -94,6 +123,8 @@ export function createAuthRouter(config: AppConfig, oidc: Oidc): Router {
 
     // A new session id at sign-in, so a session id planted before it is worth nothing.
     await regenerateSession(req);
+    // Sign-ins still under way in other tabs carry over to the new session.
+    if (Object.keys(pendingLogins).length) req.session.pendingLogins = pendingLogins;
     req.session.user = {
       sub: String(claims.sub),
       name: String(userinfo.name ?? claims.name ?? claims.sub),
@@ -130,25 +161,37 @@ export function requireLogin(oidc: Oidc) {
     if (!req.session.user || !req.session.tokens) {
       return res.redirect(`/login?returnTo=${encodeURIComponent(req.originalUrl)}`);
     }
+    // A signed-in page must not come back from the cache after logout (Back button).
+    res.set('cache-control', 'no-store');
     const tokens = req.session.tokens;
     if (tokens.expiresAt - Date.now() > 60_000) return next();
     try {
-      if (!tokens.refreshToken) throw new Error('no refresh token');
+      if (!tokens.refreshToken) throw new RefreshRefused();
       const refreshed = await client.refreshTokenGrant(
         await oidc.configuration(),
         tokens.refreshToken,
       );
+      const renewed = toTokenSet(refreshed);
       req.session.tokens = {
-        ...toTokenSet(refreshed),
-        refreshToken: refreshed.refresh_token ?? tokens.refreshToken,
+        ...renewed,
+        // Okta may leave these out of a refresh response; the ones we have stay valid.
+        refreshToken: renewed.refreshToken ?? tokens.refreshToken,
+        idToken: renewed.idToken || tokens.idToken,
       };
       return next();
-    } catch {
+    } catch (error) {
+      // Only a refused refresh ends the session; a provider blip is an error page, not a logout.
+      const refused =
+        error instanceof RefreshRefused ||
+        (error instanceof client.ResponseBodyError && error.error === 'invalid_grant');
+      if (!refused) throw error;
       await destroySession(req);
       res.redirect('/?notice=session_expired');
     }
   };
 }
+
+class RefreshRefused extends Error {}
 
 function toTokenSet(
   tokens: client.TokenEndpointResponse & client.TokenEndpointResponseHelpers,
@@ -166,7 +209,7 @@ async function recordFlow(
   config: AppConfig,
   oidc: Oidc,
   configuration: client.Configuration,
-  pending: NonNullable<Request['session']['pendingLogin']>,
+  pending: PendingLogin,
   callbackUrl: URL,
   tokens: client.TokenEndpointResponse & client.TokenEndpointResponseHelpers,
   userinfo: client.UserInfoResponse,

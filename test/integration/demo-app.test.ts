@@ -165,7 +165,7 @@ describe('sign-in errors become readable pages', () => {
     expect(denied.body).not.toMatch(/at \w+ \(|node_modules/);
   });
 
-  it('a tampered state: state_mismatch, and the login cannot be resumed', async () => {
+  it('a tampered state: state_mismatch, without cancelling the real sign-in; a code is used once', async () => {
     const browser = new Browser();
     const page = await browser.open(`${demo.appUrl}/login`);
     const callback = await browser.submit(
@@ -178,8 +178,28 @@ describe('sign-in errors become readable pages', () => {
     const result = await browser.open(tampered.href);
     expect(result.status).toBe(400);
     expect(result.body).toContain('state_mismatch');
+
+    const genuine = await browser.open(callback.url);
+    expect(genuine.url).toBe(`${demo.appUrl}/dashboard`);
     const replay = await browser.open(callback.url);
     expect(replay.body).toContain('no_login_in_progress');
+  });
+
+  it('two tabs signing in at once both complete', async () => {
+    const browser = new Browser();
+    const first = await browser.open(`${demo.appUrl}/login?returnTo=%2Fprofile`);
+    const second = await browser.open(`${demo.appUrl}/login?returnTo=%2Fteam%2Ffinance`);
+    const carol = { user_id: login('carol').id };
+    const secondDone = await browser.submit(userPicker(second), carol);
+    expect(secondDone.url).toBe(`${demo.appUrl}/team/finance`);
+    const firstCallback = await browser.submit(
+      userPicker(first),
+      carol,
+      `${demo.appUrl}/authorization-code/callback`,
+    );
+    // The provider session from the second tab already exists; the first tab's login still completes.
+    const firstDone = await browser.open(firstCallback.url);
+    expect(firstDone.url).toBe(`${demo.appUrl}/profile`);
   });
 
   it('a callback with no sign-in in progress', async () => {
@@ -190,9 +210,20 @@ describe('sign-in errors become readable pages', () => {
     expect(page.body).toContain('no_login_in_progress');
   });
 
-  it('an unknown page: 404', async () => {
+  it('an unknown page: 404; a malformed URL: 400, not a server error', async () => {
     const page = await new Browser().open(`${demo.appUrl}/nowhere`);
     expect(page.status).toBe(404);
+    const browser = new Browser();
+    await signIn(browser, 'carol.lee');
+    const malformed = await browser.open(`${demo.appUrl}/team/%ZZ`);
+    expect(malformed.status).toBe(400);
+    expect(malformed.body).toContain('invalid_request');
+  });
+
+  it('keeps signed-in pages out of the browser cache', async () => {
+    const browser = new Browser();
+    const dashboard = await signIn(browser, 'carol.lee');
+    expect(dashboard.headers.get('cache-control')).toBe('no-store');
   });
 });
 
@@ -271,6 +302,20 @@ describe('the API', () => {
 });
 
 describe('discovery at start-up', () => {
+  it('answers requests with a 503 while the provider is not up, instead of hanging', async () => {
+    const oidc = createOidc({
+      issuer: `http://localhost:${await freePort()}/oauth2/default`,
+      clientId: 'x',
+      clientSecret: 'y',
+      log: () => undefined,
+      waitMs: 200,
+    });
+    await expect(oidc.configuration()).rejects.toMatchObject({
+      status: 503,
+      code: 'provider_unavailable',
+    });
+  });
+
   it('retries until the provider is up, then keeps the configuration', async () => {
     const port = await freePort();
     const oidc = createOidc({
