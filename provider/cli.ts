@@ -55,8 +55,11 @@ export async function main(argv: readonly string[]): Promise<number> {
     let tls: { key: string; cert: string } | undefined;
     if (config.https) {
       // Loaded only for --https, so plain starts never pay for the certificate code.
-      const { loadOrCreateTls } = await import('./tls.js');
-      const material = await loadOrCreateTls(config.dataDir);
+      const { defaultTlsHosts, loadOrCreateTls } = await import('./tls.js');
+      const issuerHost =
+        config.issuerBase && new URL(config.issuerBase).hostname.replace(/^\[|\]$/g, '');
+      const hosts = [...new Set([...defaultTlsHosts, ...(issuerHost ? [issuerHost] : [])])];
+      const material = await loadOrCreateTls(config.dataDir, hosts);
       tls = material;
       caPath = material.caPath;
     }

@@ -14,6 +14,7 @@ import type { AddressInfo } from 'node:net';
 import type { Seed } from '../seed/schema.js';
 import { type KeyMaterial, loadOrCreateKeys } from './keys.js';
 import { type AdapterFactory, createMemoryAdapterFactory } from './memory-adapter.js';
+import { RevokedTokens } from './okta/revoked-tokens.js';
 import { assertClientsAccepted, createServer, type UnderstudyServer } from './server.js';
 import { ControlState } from './testkit/control-state.js';
 import { createControl, type UnderstudyControl } from './testkit/controller.js';
@@ -76,14 +77,22 @@ export async function listen(options: ListenOptions): Promise<RunningProvider> {
     storage.set(serverId, created);
     return created;
   };
+  const revoked = new Map<string, RevokedTokens>();
+  const revokedFor = (serverId: string) => {
+    const existing = revoked.get(serverId) ?? new RevokedTokens();
+    revoked.set(serverId, existing);
+    return existing;
+  };
   const state = options.control ? new ControlState() : undefined;
   let control: UnderstudyControl | undefined = undefined;
+  let queue: Promise<void> = Promise.resolve();
   const build = async (seed: Seed, keys: KeyMaterial) => {
     const built = createServer({
       issuerBase,
       seed,
       keys,
       storageFor,
+      revokedFor,
       control: state && control ? { state, api: control } : undefined,
     });
     await assertClientsAccepted(built, seed, options.seedSource ?? '<seed>');
@@ -96,12 +105,18 @@ export async function listen(options: ListenOptions): Promise<RunningProvider> {
       dataDir,
       seed: () => current.seed,
       keys: () => current.keys,
-      async reconfigure(next) {
-        const seed = next.seed ?? current.seed;
-        const keys = next.keys ?? current.keys;
-        const rebuilt = await build(seed, keys);
-        current = { seed, keys };
-        handle = rebuilt.app.callback();
+      reconfigure(change) {
+        // One at a time, each starting from what the previous one left, so none is lost.
+        const step = queue.then(async () => {
+          const next = await change(current);
+          const seed = next.seed ?? current.seed;
+          const keys = next.keys ?? current.keys;
+          const rebuilt = await build(seed, keys);
+          current = { seed, keys };
+          handle = rebuilt.app.callback();
+        });
+        queue = step.catch(() => undefined);
+        return step;
       },
     });
   }

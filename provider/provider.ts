@@ -5,20 +5,22 @@
 import Provider, { type ClientMetadata, type Configuration, errors } from 'oidc-provider';
 import type { Seed, SeedAuthorizationServer, SeedClient } from '../seed/schema.js';
 import { type AccountStore, claimsByScope } from './accounts.js';
+import { originAllowed } from './http/client-origins.js';
 import { createLoadExistingGrant } from './interactions/grants.js';
 import type { KeyMaterial } from './keys.js';
 import type { AdapterFactory } from './memory-adapter.js';
 import { createAccessTokenCustomizer } from './okta/access-token-claims.js';
 import { deferLogout } from './okta/immediate-logout.js';
+import { injectedConsentParam } from './okta/offline-access.js';
 import { allowImplicitOnLocalhost } from './okta/implicit-on-localhost.js';
 import { oktaRoutes, tokenLifetimes } from './okta/routes.js';
 import {
   renderDeviceSuccess,
-  renderLoggedOut,
   renderUserCodeConfirm,
   renderUserCodeInput,
 } from './views/device-pages.js';
 import { renderErrorPage } from './views/error-page.js';
+import { renderLoggedOut } from './views/logout-pages.js';
 
 export interface CreateProviderOptions {
   issuer: string;
@@ -64,6 +66,7 @@ export function createProvider(options: CreateProviderOptions): Provider {
       openid: ['sub', 'ver', 'idp', 'amr', 'auth_time', ...customClaimNames],
     },
     scopes: ['openid', 'offline_access'],
+    extraParams: [injectedConsentParam],
     interactions: {
       url: (_ctx, interaction) => `${mountPath}/interaction/${interaction.uid}`,
     },
@@ -127,11 +130,7 @@ export function createProvider(options: CreateProviderOptions): Provider {
     formats: { customizers: { jwt: createAccessTokenCustomizer(accounts) } },
     clientBasedCORS: (_ctx, origin, client) => {
       const seedClient = seedClients.get(client.clientId);
-      if (seedClient?.allowedOrigins.includes(origin)) return true;
-      return (
-        client.tokenEndpointAuthMethod === 'none' &&
-        (client.redirectUris ?? []).some((uri) => new URL(uri).origin === origin)
-      );
+      return seedClient !== undefined && originAllowed(seedClient, origin);
     },
     rotateRefreshToken: (ctx) => ctx.oidc.client?.tokenEndpointAuthMethod === 'none',
     ttl: {

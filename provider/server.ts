@@ -17,7 +17,7 @@ import { oktaDiscovery } from './okta/discovery.js';
 import { immediateLogout } from './okta/immediate-logout.js';
 import { jwtAccessTokenEndpoints } from './okta/jwt-access-tokens.js';
 import { offlineAccessWithoutConsent } from './okta/offline-access.js';
-import { RevokedTokens } from './okta/revoked-tokens.js';
+import type { RevokedTokens } from './okta/revoked-tokens.js';
 import { issuerFor, oktaRoutes } from './okta/routes.js';
 import type { AdapterFactory } from './memory-adapter.js';
 import { createProvider } from './provider.js';
@@ -34,6 +34,8 @@ export interface CreateServerOptions {
   keys: KeyMaterial;
   /** Storage for each authorization server's provider, by id. */
   storageFor: (serverId: string) => AdapterFactory;
+  /** Revoked JWT access tokens of each authorization server, by id. */
+  revokedFor: (serverId: string) => RevokedTokens;
   /** The control API and its state, when enabled. */
   control?: { state: ControlState; api: UnderstudyControl } | undefined;
 }
@@ -46,7 +48,7 @@ export interface UnderstudyServer {
 }
 
 export function createServer(options: CreateServerOptions): UnderstudyServer {
-  const { issuerBase, seed, keys, storageFor, control } = options;
+  const { issuerBase, seed, keys, storageFor, revokedFor, control } = options;
   const app = new Koa();
   // koa-mount runs the provider on this app's ctx.cookies, so both must sign with the same keys.
   app.keys = [...keys.cookieSecrets];
@@ -112,7 +114,7 @@ export function createServer(options: CreateServerOptions): UnderstudyServer {
         publicKeys,
         accounts,
         clients,
-        revoked: new RevokedTokens(),
+        revoked: revokedFor(server.id),
         routes: oktaRoutes,
       }),
     );

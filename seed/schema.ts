@@ -29,6 +29,33 @@ const secret = z
   .string()
   .regex(/^[A-Za-z0-9_-]{16,}$/, 'must be at least 16 characters from [A-Za-z0-9_-]');
 
+// Claims the provider computes; a seeded value would make tokens lie about themselves.
+const reservedClaims = new Set([
+  'iss',
+  'sub',
+  'aud',
+  'exp',
+  'iat',
+  'nbf',
+  'jti',
+  'auth_time',
+  'nonce',
+  'acr',
+  'amr',
+  'azp',
+  'at_hash',
+  'c_hash',
+  'sid',
+  'ver',
+  'idp',
+  'cid',
+  'uid',
+  'scp',
+  'scope',
+  'client_id',
+  'cnf',
+]);
+
 const scopeToken = z.string().regex(/^[\x21\x23-\x5B\x5D-\x7E]+$/, 'must be a valid scope token');
 
 export const authorizationServerSchema = z.strictObject({
@@ -176,6 +203,15 @@ export const seedSchema = z
     );
 
     seed.users.forEach((user, i) => {
+      for (const name of Object.keys(user.claims)) {
+        if (reservedClaims.has(name)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['users', i, 'claims', name],
+            message: 'is a claim Understudy computes itself; choose another name',
+          });
+        }
+      }
       user.groups.forEach((name, j) => {
         if (!groupNames.has(name)) unknownGroup(name, ['users', i, 'groups', j]);
       });

@@ -10,6 +10,7 @@ import { errors } from 'oidc-provider';
 import type { SeedClient, SeedUser } from '../../seed/schema.js';
 import type { AccountStore } from '../accounts.js';
 import { readFormBody } from '../http/form-body.js';
+import { injectedConsentParam } from '../okta/offline-access.js';
 import { renderConsentPage } from '../views/consent-page.js';
 import { renderLoginPage } from '../views/login-page.js';
 import type { ControlState } from '../testkit/control-state.js';
@@ -102,7 +103,11 @@ export function createInteractionRouter(options: InteractionRouterOptions): Rout
       throw new errors.InvalidRequest(`unsupported interaction prompt "${prompt.name}"`);
     }
     const client = clients.get(String(params.client_id));
-    if (client && !client.consentRequired) {
+    // Consent that only our offline_access shim asked for, with nothing left to grant.
+    const onlyInjected =
+      params[injectedConsentParam] === '1' &&
+      prompt.reasons.every((reason) => reason === 'consent_prompt');
+    if (client && (!client.consentRequired || onlyInjected)) {
       const result = await grantMissing(provider, details);
       return provider.interactionFinished(ctx.req, ctx.res, result, {
         mergeWithLastSubmission: true,

@@ -6,13 +6,23 @@
 import type { Middleware } from 'koa';
 import type Provider from 'oidc-provider';
 import type { KoaContextWithOIDC } from 'oidc-provider';
+import { renderLogoutConfirm } from '../views/logout-pages.js';
 
 const logoutPending = Symbol('logoutPending');
 
-/** The provider's logoutSource: render nothing, the host middleware below completes it. */
-export function deferLogout(ctx: KoaContextWithOIDC): void {
-  (ctx.state as Record<symbol, boolean>)[logoutPending] = true;
-  ctx.body = '';
+/**
+ * The provider's logoutSource. A request that names its client (id_token_hint or client_id)
+ * is finished by the host middleware below, as on Okta; an anonymous one could come from any
+ * page (an <img> tag), so it gets the confirmation form with oidc-provider's xsrf token.
+ */
+export function deferLogout(ctx: KoaContextWithOIDC, form: string): void {
+  if (ctx.oidc.client) {
+    (ctx.state as Record<symbol, boolean>)[logoutPending] = true;
+    ctx.body = '';
+    return;
+  }
+  ctx.type = 'html';
+  ctx.body = renderLogoutConfirm(form);
 }
 
 export function immediateLogout(provider: Provider): Middleware {
@@ -21,7 +31,7 @@ export function immediateLogout(provider: Provider): Middleware {
     await next();
     const oidcCtx = ctx as unknown as KoaContextWithOIDC;
     const oidc = oidcCtx.oidc;
-    if (oidc?.route !== 'end_session' || ctx.status !== 200) return;
+    if (oidc?.route !== 'end_session' || ctx.status !== 200 || !oidc.client) return;
     const session = oidc.session;
     if (!session) return;
     const pending = (ctx.state as Record<symbol, boolean>)[logoutPending] === true;

@@ -5,10 +5,11 @@
  * provider.
  */
 
-import { createLocalJWKSet, type JWTPayload, jwtVerify } from 'jose';
+import { createLocalJWKSet, decodeJwt, type JWTPayload, jwtVerify } from 'jose';
 import type { Context, Middleware } from 'koa';
 import type { SeedClient } from '../../seed/schema.js';
 import { type AccountStore, claimsByScope } from '../accounts.js';
+import { originAllowed } from '../http/client-origins.js';
 import { authenticateClient } from './client-auth.js';
 import { readFormBody } from '../http/form-body.js';
 import type { RevokedTokens } from './revoked-tokens.js';
@@ -120,12 +121,26 @@ export function jwtAccessTokenEndpoints(options: JwtAccessTokenOptions): Middlew
     ctx.body = '';
   }
 
+  /** What the provider's CORS would do for these answers, which never reach it. */
+  function allowOrigin(ctx: Context, client: SeedClient | undefined) {
+    const origin = ctx.get('origin');
+    if (!origin || !client || !originAllowed(client, origin)) return;
+    ctx.set('access-control-allow-origin', origin);
+    ctx.set('access-control-expose-headers', 'WWW-Authenticate');
+    ctx.vary('origin');
+  }
+
   return async (ctx, next) => {
     const path = ctx.path.toLowerCase().replace(/\/$/, '');
     if (path === paths.userinfo && (ctx.method === 'GET' || ctx.method === 'POST')) {
       const token = /^Bearer\s+(\S+)$/i.exec(ctx.get('authorization'))?.[1];
-      if (token && jwsPattern.test(token)) return userinfo(ctx, token);
-      return next();
+      if (!token || !jwsPattern.test(token)) return next();
+      const claimed = decodeClaimsUnverified(token);
+      allowOrigin(
+        ctx,
+        typeof claimed?.cid === 'string' ? options.clients.get(claimed.cid) : undefined,
+      );
+      return userinfo(ctx, token);
     }
     if ((path !== paths.introspection && path !== paths.revocation) || ctx.method !== 'POST') {
       return next();
@@ -134,6 +149,7 @@ export function jwtAccessTokenEndpoints(options: JwtAccessTokenOptions): Middlew
     const token = body.get('token') ?? '';
     if (!jwsPattern.test(token)) return next();
     const auth = authenticateClient(ctx, body, options.clients);
+    allowOrigin(ctx, auth.ok ? auth.client : undefined);
     if (!auth.ok) {
       if (auth.error === 'invalid_client') ctx.set('www-authenticate', 'Basic realm="understudy"');
       ctx.status = auth.error === 'invalid_client' ? 401 : 400;
@@ -143,6 +159,15 @@ export function jwtAccessTokenEndpoints(options: JwtAccessTokenOptions): Middlew
     if (path === paths.introspection) return introspect(ctx, auth.client, token);
     return revoke(ctx, auth.client, token);
   };
+}
+
+/** Only to pick the CORS client; the token is verified before anything is answered from it. */
+function decodeClaimsUnverified(token: string): Record<string, unknown> | undefined {
+  try {
+    return decodeJwt(token);
+  } catch {
+    return undefined;
+  }
 }
 
 function scopeClaims(scope: string): readonly string[] {

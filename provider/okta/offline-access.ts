@@ -1,9 +1,13 @@
 /**
  * Okta issues a refresh token whenever `offline_access` is asked for; oidc-provider drops the
- * scope unless `prompt` includes `consent`. This adds `consent` to such requests, and the
- * interaction routes grant it silently for first-party clients.
+ * scope unless `prompt` includes `consent`. This adds `consent` to such requests, marked with
+ * `injectedConsentParam`, so the interaction routes can tell it from a consent the client asked
+ * for: first-party clients are granted silently, others see the consent page only while
+ * something is still ungranted (Okta remembers consent).
  */
 import type { Middleware } from 'koa';
+
+export const injectedConsentParam = 'understudy_injected_consent';
 
 export function offlineAccessWithoutConsent(authorizePath: string): Middleware {
   const path = authorizePath.toLowerCase();
@@ -19,6 +23,7 @@ export function offlineAccessWithoutConsent(authorizePath: string): Middleware {
         query.getAll('prompt').length <= 1
       ) {
         query.set('prompt', [...prompts, 'consent'].join(' '));
+        query.set(injectedConsentParam, '1');
         ctx.querystring = query.toString();
       }
     }

@@ -8,6 +8,8 @@ import { readJsonBody } from '../http/json-body.js';
 import { UnknownUserError, type UnderstudyControl } from './controller.js';
 
 export const controlPrefix = '/__understudy';
+const maxRepeats = 1000;
+const loopbackHost = /^(localhost|127(\.\d{1,3}){3}|\[::1\])(:\d+)?$/i;
 
 export function controlApi(control: UnderstudyControl): Middleware {
   const routes: Record<
@@ -25,7 +27,7 @@ export function controlApi(control: UnderstudyControl): Middleware {
         requireString(body, 'endpoint') as 'authorize' | 'token',
         requireString(body, 'error'),
         typeof body.error_description === 'string' ? body.error_description : undefined,
-        Number.isInteger(times) && times > 0 ? times : 1,
+        Number.isInteger(times) && times > 0 ? Math.min(times, maxRepeats) : 1,
       );
       return control.snapshot();
     },
@@ -46,7 +48,16 @@ export function controlApi(control: UnderstudyControl): Middleware {
   return async (ctx, next) => {
     if (ctx.path !== controlPrefix && !ctx.path.startsWith(`${controlPrefix}/`)) return next();
     ctx.set('cache-control', 'no-store');
-    if (!isLoopback(ctx.req.socket.remoteAddress)) {
+    // A loopback socket is not enough: a local proxy or a DNS-rebound page arrives on one too,
+    // with another Host or with forwarding headers.
+    const forwarded = ['forwarded', 'x-forwarded-for', 'x-forwarded-host'].some((name) =>
+      ctx.get(name),
+    );
+    if (
+      !isLoopback(ctx.req.socket.remoteAddress) ||
+      !loopbackHost.test(ctx.get('host')) ||
+      forwarded
+    ) {
       ctx.status = 403;
       ctx.body = {
         error: 'forbidden',

@@ -16,7 +16,13 @@ export interface ControlRuntime {
   readonly dataDir: string;
   seed(): Seed;
   keys(): KeyMaterial;
-  reconfigure(next: { seed?: Seed; keys?: KeyMaterial }): Promise<void>;
+  /** Applies `change` to the configuration in force, after any change already under way. */
+  reconfigure(
+    change: (current: {
+      seed: Seed;
+      keys: KeyMaterial;
+    }) => { seed?: Seed; keys?: KeyMaterial } | Promise<{ seed?: Seed; keys?: KeyMaterial }>,
+  ): Promise<void>;
 }
 
 export interface ControlSnapshot {
@@ -80,30 +86,31 @@ export function createControl(runtime: ControlRuntime): UnderstudyControl {
     },
     async upsertUser(user) {
       const { parseSeed } = await import('../../seed/validate.js');
-      const current = runtime.seed();
-      const users = current.users.filter((existing) => existing.id !== user.id);
-      const index = current.users.findIndex((existing) => existing.id === user.id);
-      const next = [...users];
-      next.splice(index < 0 ? users.length : index, 0, user as SeedUser);
-      const seed = parseSeed({ ...current, users: next }, 'the control request');
-      await runtime.reconfigure({ seed });
+      await runtime.reconfigure(({ seed: current }) => {
+        const index = current.users.findIndex((existing) => existing.id === user.id);
+        const users = [...current.users] as unknown[];
+        if (index < 0) users.push(user);
+        else users[index] = user;
+        return { seed: parseSeed({ ...current, users }, 'the control request') };
+      });
       return findUser(user.id);
     },
     async rotateKeys() {
-      const current = runtime.keys();
       const key = await generateSigningKey();
-      const keys: KeyMaterial = {
-        signingKeys: [key, ...current.signingKeys.slice(0, 1)],
-        cookieSecrets: current.cookieSecrets,
-      };
-      await writeKeyFile(runtime.dataDir, keys);
-      await runtime.reconfigure({ keys });
+      await runtime.reconfigure(async ({ keys: current }) => {
+        const keys: KeyMaterial = {
+          signingKeys: [key, ...current.signingKeys.slice(0, 1)],
+          cookieSecrets: current.cookieSecrets,
+        };
+        await writeKeyFile(runtime.dataDir, keys);
+        return { keys };
+      });
       return { kid: key.kid };
     },
     async reset() {
       runtime.state.clear();
       setClockOffset(0);
-      await runtime.reconfigure({ seed: runtime.initialSeed });
+      await runtime.reconfigure(() => ({ seed: runtime.initialSeed }));
     },
     snapshot() {
       return {

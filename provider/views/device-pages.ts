@@ -45,11 +45,3 @@ export function renderDeviceSuccess(clientName: string): string {
       <p class="lead">${clientName} is now signed in. You can close this page.</p>`,
   );
 }
-
-export function renderLoggedOut(): string {
-  return renderPage(
-    'Signed out',
-    html`<h1>Signed out</h1>
-      <p class="lead">You have been signed out.</p>`,
-  );
-}

@@ -1,4 +1,4 @@
-import { type Html, html } from './escape-html.js';
+import { Html, html } from './escape-html.js';
 
 // Inline styles only: the pages must render with no network and no asset server.
 const styles = `
@@ -45,7 +45,7 @@ export function renderPage(title: string, body: Html): string {
         <meta name="referrer" content="no-referrer" />
         <title>${title} · Understudy</title>
         <style>
-          ${styles}
+          ${new Html(styles)}
         </style>
       </head>
       <body>

@@ -178,6 +178,27 @@ describe('understudy CLI', () => {
     expect(await isListening(port)).toBe(false);
   });
 
+  it('puts the --issuer host in the HTTPS certificate', async () => {
+    const httpsDir = mkdtempSync(join(tmpdir(), 'understudy-https-issuer-'));
+    const port = await occupyPort().then((free) => {
+      blockers.pop()?.close();
+      return free;
+    });
+    const cli = await startCli([
+      '--https',
+      '--port',
+      String(port),
+      '--issuer',
+      `https://understudy.test:${port}`,
+      '--data-dir',
+      httpsDir,
+    ]);
+    await cli.stop();
+    const leaf = new X509Certificate(readFileSync(join(httpsDir, 'localhost.pem')));
+    expect(leaf.subjectAltName).toContain('DNS:understudy.test');
+    expect(leaf.subjectAltName).toContain('DNS:localhost');
+  });
+
   it('prints usage for --help', async () => {
     const result = await runCli(['--help']);
     expect(result.code).toBe(0);

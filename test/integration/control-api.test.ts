@@ -2,6 +2,7 @@
  * The control API over HTTP, as a test in another language would use it: `understudy --control`.
  */
 import { mkdtempSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -95,6 +96,27 @@ describe('understudy --control', () => {
 
     const missing = await fetch(`${control}/nope`);
     expect(missing.status).toBe(404);
+  });
+
+  it('refuses requests that only look local: another Host, or forwarded by a proxy', async () => {
+    const origin = new URL(cli.issuer);
+    const status = (headers: Record<string, string>) =>
+      new Promise<number>((resolve, reject) => {
+        httpRequest(
+          { host: '127.0.0.1', port: origin.port, path: '/__understudy/state', headers },
+          (res) => {
+            res.resume();
+            resolve(res.statusCode ?? 0);
+          },
+        )
+          .on('error', reject)
+          .end();
+      });
+    expect(await status({ host: `localhost:${origin.port}` })).toBe(200);
+    expect(await status({ host: `evil.example:${origin.port}` })).toBe(403);
+    expect(
+      await status({ host: `localhost:${origin.port}`, 'x-forwarded-for': '203.0.113.9' }),
+    ).toBe(403);
   });
 
   it('is off unless asked for', async () => {

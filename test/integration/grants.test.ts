@@ -47,6 +47,36 @@ describe('consent', () => {
     expect(new URL(callback.url).searchParams.get('code')).toBeTruthy();
   });
 
+  it('remembers consent: offline_access asks once, and a refresh token comes every time', async () => {
+    const partner = seededClient(provider.seed, 'partner');
+    const config = await discover(partner);
+    const redirectUri = partner.redirect_uris[0] ?? '';
+    const browser = new Browser();
+    const user = seededUser(provider.seed, 'grace').id;
+    const first = await buildAuthorization(config, redirectUri, { scope: 'openid offline_access' });
+    const consent = await signInWithPicker(browser, first, user);
+    expect(consent.body).toContain('Allow access?');
+    const firstCallback = await browser.submit(formPostingTo(consent, '/confirm'), {}, redirectUri);
+    const firstTokens = await client.authorizationCodeGrant(config, new URL(firstCallback.url), {
+      pkceCodeVerifier: first.verifier,
+      expectedState: first.state,
+      expectedNonce: first.nonce,
+    });
+    expect(firstTokens.refresh_token).toBeTruthy();
+
+    const second = await buildAuthorization(config, redirectUri, {
+      scope: 'openid offline_access',
+    });
+    const secondCallback = await browser.open(second.url.href, redirectUri);
+    expect(secondCallback.url.startsWith(redirectUri)).toBe(true);
+    const secondTokens = await client.authorizationCodeGrant(config, new URL(secondCallback.url), {
+      pkceCodeVerifier: second.verifier,
+      expectedState: second.state,
+      expectedNonce: second.nonce,
+    });
+    expect(secondTokens.refresh_token).toBeTruthy();
+  });
+
   it('skips consent for first-party clients', async () => {
     const web = seededClient(provider.seed, 'web');
     const config = await discover(web);
@@ -108,6 +138,36 @@ describe('public clients', () => {
       seededUser(provider.seed, 'alice').id,
     );
     expect(tokens.access_token).toBeTruthy();
+  });
+
+  it('answers CORS for the SPA origin at userinfo and revoke with its JWT access token', async () => {
+    const spa = seededClient(provider.seed, 'spa');
+    const config = await discover(spa);
+    const tokens = await signInAndRedeem(
+      config,
+      spa.redirect_uris[0] ?? '',
+      seededUser(provider.seed, 'alice').id,
+    );
+    const userinfo = (origin: string) =>
+      fetch(`${provider.issuer}/v1/userinfo`, {
+        headers: { authorization: `Bearer ${tokens.access_token}`, origin },
+      });
+    const allowed = await userinfo('http://localhost:3000');
+    expect(allowed.status).toBe(200);
+    expect(allowed.headers.get('access-control-allow-origin')).toBe('http://localhost:3000');
+    const foreign = await userinfo('http://evil.example');
+    expect(foreign.headers.get('access-control-allow-origin')).toBeNull();
+
+    const revoke = await fetch(`${provider.issuer}/v1/revoke`, {
+      method: 'POST',
+      headers: {
+        origin: 'http://localhost:3000',
+        'content-type': 'application/x-www-form-urlencoded',
+      },
+      body: new URLSearchParams({ client_id: spa.client_id, token: tokens.access_token }),
+    });
+    expect(revoke.status).toBe(200);
+    expect(revoke.headers.get('access-control-allow-origin')).toBe('http://localhost:3000');
   });
 
   it('answers CORS for the SPA origin at the token endpoint', async () => {

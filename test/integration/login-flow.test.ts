@@ -172,6 +172,23 @@ describe('Authorization Code + PKCE with openid-client', () => {
     });
   });
 
+  it('asks before ending the session when no client is named (a bare link or <img>)', async () => {
+    const bare = await browser.open(`${provider.issuer}/v1/logout`);
+    expect(bare.status).toBe(200);
+    expect(bare.body).toContain('Sign out of Understudy?');
+    expect(bare.body).toContain('name="xsrf"');
+    // Still signed in: the next authorization request goes straight back with a code.
+    const web = seededClient(provider.seed, 'web');
+    const again = client.buildAuthorizationUrl(config, {
+      redirect_uri: web.redirect_uris[0] ?? '',
+      scope: 'openid',
+      code_challenge: await client.calculatePKCECodeChallenge(client.randomPKCECodeVerifier()),
+      code_challenge_method: 'S256',
+    });
+    const landed = await browser.open(again.href, web.redirect_uris[0]);
+    expect(new URL(landed.url).searchParams.get('code')).toBeTruthy();
+  });
+
   it('logs out at /v1/logout straight to the registered post_logout_redirect_uri', async () => {
     const web = seededClient(provider.seed, 'web');
     const target = web.post_logout_redirect_uris[0] ?? '';

@@ -237,6 +237,41 @@ describe('control', () => {
     expect(understudy.users.map((user) => user.id)).not.toContain('00uNewContractor0001');
   });
 
+  it('keeps revoked access tokens revoked when users change, and loses no concurrent change', async () => {
+    const { tokens } = await understudy.login({ user: carol });
+    const web = understudy.clients[0];
+    const revoke = await fetch(`${understudy.issuer}/v1/revoke`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        authorization: `Basic ${Buffer.from(`${web?.client_id}:${web?.client_secret}`).toString('base64')}`,
+      },
+      body: new URLSearchParams({ token: tokens.access_token }),
+    });
+    expect(revoke.status).toBe(200);
+
+    const newcomer = (id: string, login: string) => ({
+      id,
+      login,
+      email: login,
+      givenName: 'New',
+      familyName: 'Person',
+      password: 'understudy',
+      groups: ['hr'],
+    });
+    await Promise.all([
+      understudy.control.upsertUser(newcomer('00uConcurrentUser001', 'one@task-vantage.com')),
+      understudy.control.upsertUser(newcomer('00uConcurrentUser002', 'two@task-vantage.com')),
+    ]);
+    expect(understudy.users.map((user) => user.login)).toEqual(
+      expect.arrayContaining(['one@task-vantage.com', 'two@task-vantage.com']),
+    );
+    const userinfo = await fetch(`${understudy.issuer}/v1/userinfo`, {
+      headers: { authorization: `Bearer ${tokens.access_token}` },
+    });
+    expect(userinfo.status).toBe(401);
+  });
+
   it('rotates the signing key and keeps the old one published', async () => {
     const before = await understudy.mintAccessToken({ user: carol });
     const { kid } = await understudy.control.rotateKeys();

@@ -55,6 +55,12 @@ describe('provider pages', () => {
     }
   });
 
+  it('keep their own stylesheet intact', () => {
+    const page = renderErrorPage({ error: 'x' });
+    expect(page).toContain('"Segoe UI"');
+    expect(page).not.toContain('&quot;Segoe UI&quot;');
+  });
+
   it('html`` escapes values but keeps nested fragments', () => {
     expect(html`<p>${'<b>'}${html`<i>${'&'}</i>`}${['<', html`<br />`]}</p>`.text).toBe(
       '<p>&lt;b&gt;<i>&amp;</i>&lt;<br /></p>',
