@@ -11,7 +11,8 @@ const cli = join(root, 'dist/bin/understudy.js');
 const runs = Number(process.env.BENCH_RUNS ?? 20);
 const port = 45_000 + (process.pid % 1000);
 const dataDir = mkdtempSync(join(tmpdir(), 'understudy-bench-'));
-const discovery = `http://127.0.0.1:${port}/oauth2/default/.well-known/openid-configuration`;
+// Through the issuer's own host name, as clients do (127.0.0.1 would be a different issuer).
+const discovery = `http://localhost:${port}/oauth2/default/.well-known/openid-configuration`;
 
 async function startOnce() {
   const started = performance.now();
