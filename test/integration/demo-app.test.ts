@@ -3,7 +3,11 @@
  * wrong. (test/e2e/ drives the same app in Chromium.)
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Server } from 'node:http';
+import { createApp } from '../../app/app.js';
+import { readAppConfig } from '../../app/config.js';
 import { createOidc } from '../../app/oidc.js';
+import { demoClients } from '../../app/server.js';
 import { setClockOffset } from '../../provider/testkit/clock.js';
 import { mintAccessToken } from '../../provider/testkit/mint.js';
 import { Browser, formPostingTo, type Page, userPicker } from '../helpers/browser.js';
@@ -134,6 +138,38 @@ describe('the session', () => {
     expect(home.body).toContain(
       'Your session expired and could not be renewed. Please sign in again.',
     );
+  });
+});
+
+describe('behind a TLS proxy', () => {
+  it('marks the session cookie Secure when the proxy says the request was HTTPS', async () => {
+    const port = await freePort();
+    const config = readAppConfig(
+      {
+        APP_PORT: String(port),
+        APP_BASE_URL: `https://localhost:${port}`,
+        OKTA_ISSUER: demo.provider.issuer,
+      },
+      demoClients(demo.provider.seed),
+    );
+    expect(config.trustProxy).toBe('loopback');
+    const app = createApp(config, { seed: demo.provider.seed, sessionSecret: 'x'.repeat(32) });
+    const server = await new Promise<Server>((resolve) => {
+      const listening = app.listen(port, '127.0.0.1', () => resolve(listening));
+    });
+    try {
+      const login = await fetch(`http://localhost:${port}/login`, {
+        redirect: 'manual',
+        headers: { 'x-forwarded-proto': 'https' },
+      });
+      expect(login.status).toBe(302);
+      const cookie = login.headers.getSetCookie().find((line) => line.startsWith('demo.sid='));
+      expect(cookie).toMatch(/; Secure/);
+      expect(cookie).toMatch(/; HttpOnly/);
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 });
 
