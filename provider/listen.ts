@@ -13,7 +13,7 @@ import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Seed } from '../seed/schema.js';
 import { type KeyMaterial, loadOrCreateKeys } from './keys.js';
-import { type AdapterFactory, createMemoryAdapterFactory } from './memory-adapter.js';
+import { createMemoryAdapterFactory } from './memory-adapter.js';
 import { RevokedTokens } from './okta/revoked-tokens.js';
 import { assertClientsAccepted, createServer, type UnderstudyServer } from './server.js';
 import { ControlState } from './testkit/control-state.js';
@@ -68,21 +68,10 @@ export async function listen(options: ListenOptions): Promise<RunningProvider> {
   const { port } = server.address() as AddressInfo;
   const issuerBase = options.issuerBase ?? `${scheme}://localhost:${port}`;
 
-  // Provider storage outlives rebuilds, so sessions and tokens survive a changed user or key.
-  const storage = new Map<string, AdapterFactory>();
-  const storageFor = (serverId: string) => {
-    const existing = storage.get(serverId);
-    if (existing) return existing;
-    const created = createMemoryAdapterFactory();
-    storage.set(serverId, created);
-    return created;
-  };
-  const revoked = new Map<string, RevokedTokens>();
-  const revokedFor = (serverId: string) => {
-    const existing = revoked.get(serverId) ?? new RevokedTokens();
-    revoked.set(serverId, existing);
-    return existing;
-  };
+  // Storage and revocations outlive rebuilds, so sessions, tokens and revocations survive a
+  // changed user or key.
+  const storageFor = keptPerServer(createMemoryAdapterFactory);
+  const revokedFor = keptPerServer(() => new RevokedTokens());
   const state = options.control ? new ControlState() : undefined;
   let control: UnderstudyControl | undefined = undefined;
   let queue: Promise<void> = Promise.resolve();
@@ -145,5 +134,15 @@ export async function listen(options: ListenOptions): Promise<RunningProvider> {
         server.close((err) => (err ? reject(err) : resolve()));
         server.closeAllConnections();
       }),
+  };
+}
+
+/** One value per authorization server id, made on first use and kept. */
+function keptPerServer<T>(create: () => T): (serverId: string) => T {
+  const values = new Map<string, T>();
+  return (serverId) => {
+    const value = values.get(serverId) ?? create();
+    values.set(serverId, value);
+    return value;
   };
 }
