@@ -3,7 +3,7 @@
  */
 import { startApp } from './app/server.js';
 
-await import('./provider/cli.js');
+await import('./provider/main/cli.js');
 if (!process.exitCode) {
   const app = await startApp();
   console.log(`  Expense dashboard (demo app): ${app.url}\n`);

@@ -5,7 +5,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadOrCreateTls } from '../provider/tls.js';
+import { loadOrCreateTls } from '../provider/host/tls.js';
 
 export default async function setup() {
   const dir = mkdtempSync(join(tmpdir(), 'understudy-test-ca-'));

@@ -48,7 +48,7 @@ const schemaHash = createHash('sha256')
 
 await build({
   plugins: [servedMimeTypesOnly],
-  entryPoints: ['provider/cli.ts'],
+  entryPoints: ['provider/main/cli.ts'],
   outdir: 'dist/bin',
   entryNames: 'cli-bundle',
   chunkNames: 'chunks/[name]-[hash]',

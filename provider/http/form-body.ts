@@ -6,19 +6,14 @@
 import type { IncomingMessage } from 'node:http';
 import { Readable } from 'node:stream';
 import type { Context } from 'koa';
+import { readBody } from './read-body.js';
 
+// oidc-provider's own form limit, so a body we pass on is one it would have read too.
 const limit = 56 * 1024;
 
 export async function readFormBody(ctx: Context): Promise<URLSearchParams> {
   if (!ctx.is('application/x-www-form-urlencoded')) return new URLSearchParams();
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of ctx.req) {
-    size += (chunk as Buffer).length;
-    if (size > limit) ctx.throw(413, 'request entity too large');
-    chunks.push(chunk as Buffer);
-  }
-  const body = Buffer.concat(chunks);
+  const body = await readBody(ctx, limit);
   ctx.req = replayable(ctx.req, body);
   return new URLSearchParams(body.toString('utf8'));
 }

@@ -1,21 +1,21 @@
 import type { Context } from 'koa';
+import { InvalidRequest } from './errors.js';
+import { readBody } from './read-body.js';
 
 const limit = 64 * 1024;
 
-/** Reads a JSON object body; a SyntaxError or RangeError says what is wrong with it. */
+/** Reads a JSON object body; anything else is an invalid_request that says what is wrong. */
 export async function readJsonBody(ctx: Context): Promise<Record<string, unknown>> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of ctx.req) {
-    size += (chunk as Buffer).length;
-    if (size > limit) throw new RangeError('request body too large');
-    chunks.push(chunk as Buffer);
-  }
-  const text = Buffer.concat(chunks).toString('utf8');
+  const text = (await readBody(ctx, limit)).toString('utf8');
   if (text.trim() === '') return {};
-  const parsed: unknown = JSON.parse(text);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (cause) {
+    throw new InvalidRequest(`the body is not valid JSON: ${(cause as Error).message}`, { cause });
+  }
   if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
-    throw new RangeError('the body must be a JSON object');
+    throw new InvalidRequest('the body must be a JSON object');
   }
   return parsed as Record<string, unknown>;
 }

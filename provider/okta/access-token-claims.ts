@@ -3,7 +3,7 @@
  * `sub` = the user's login, `groups`, and a header without `typ`.
  */
 import type { AccessToken, ClientCredentials, KoaContextWithOIDC } from 'oidc-provider';
-import type { AccountStore } from '../accounts.js';
+import type { AccountStore } from '../oidc/accounts.js';
 
 interface JwtParts {
   header?: Record<string, unknown> | undefined;

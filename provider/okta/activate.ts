@@ -5,8 +5,7 @@
 import type { Middleware } from 'koa';
 
 export function activateRedirect(verificationPath: string): Middleware {
-  return async (ctx, next) => {
-    if (ctx.path !== '/activate' || ctx.method !== 'GET') return next();
+  return async (ctx) => {
     const userCode = ctx.query.user_code;
     const query =
       typeof userCode === 'string' ? `?${new URLSearchParams({ user_code: userCode })}` : '';

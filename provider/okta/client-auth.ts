@@ -3,47 +3,42 @@
  * rules: client_secret_basic and client_secret_post are interchangeable, public clients send
  * only client_id.
  */
-import { timingSafeEqual } from 'node:crypto';
 import type { Context } from 'koa';
 import type { SeedClient } from '../../seed/schema.js';
+import { constantEquals } from '../http/constant-equals.js';
+import { InvalidClient, InvalidRequest } from '../http/errors.js';
 
-export type ClientAuthResult =
-  | { ok: true; client: SeedClient }
-  | { ok: false; error: 'invalid_client' | 'invalid_request'; error_description: string };
-
+/** The authenticated client, or an invalid_client / invalid_request error. */
 export function authenticateClient(
   ctx: Context,
   body: URLSearchParams,
   clients: ReadonlyMap<string, SeedClient>,
-): ClientAuthResult {
+): SeedClient {
   const basic = parseBasic(ctx.get('authorization'));
   const bodyId = body.get('client_id') ?? undefined;
   const bodySecret = body.get('client_secret') ?? undefined;
   if (basic && bodyId !== undefined && bodyId !== basic.id) {
-    return fail('invalid_request', 'client_id in the body does not match the Authorization header');
+    throw new InvalidRequest('client_id in the body does not match the Authorization header');
   }
   const clientId = basic?.id ?? bodyId;
   const secret = basic?.secret ?? bodySecret;
-  if (!clientId) return fail('invalid_client', 'no client authentication mechanism provided');
+  if (!clientId) throw new InvalidClient('no client authentication mechanism provided');
   const client = clients.get(clientId);
-  if (!client) return fail('invalid_client', 'client authentication failed');
+  if (!client) throw new InvalidClient('client authentication failed');
   if (client.token_endpoint_auth_method === 'none') {
-    return secret === undefined
-      ? { ok: true, client }
-      : fail(
-          'invalid_client',
-          'the provided authentication mechanism does not match the registered client authentication method',
-        );
+    if (secret === undefined) return client;
+    throw new InvalidClient(
+      'the provided authentication mechanism does not match the registered client authentication method',
+    );
   }
-  if (secret === undefined || client.client_secret === undefined) {
-    return fail('invalid_client', 'client authentication failed');
+  if (
+    secret === undefined ||
+    client.client_secret === undefined ||
+    !constantEquals(client.client_secret, secret)
+  ) {
+    throw new InvalidClient('client authentication failed');
   }
-  const expected = Buffer.from(client.client_secret);
-  const given = Buffer.from(secret);
-  if (expected.length !== given.length || !timingSafeEqual(expected, given)) {
-    return fail('invalid_client', 'client authentication failed');
-  }
-  return { ok: true, client };
+  return client;
 }
 
 function parseBasic(header: string): { id: string; secret: string } | undefined {
@@ -61,11 +56,4 @@ function parseBasic(header: string): { id: string; secret: string } | undefined 
     }
   };
   return { id: decode(decoded.slice(0, colon)), secret: decode(decoded.slice(colon + 1)) };
-}
-
-function fail(
-  error: 'invalid_client' | 'invalid_request',
-  error_description: string,
-): ClientAuthResult {
-  return { ok: false, error, error_description };
 }

@@ -4,14 +4,11 @@
  */
 import type { Middleware } from 'koa';
 
-export function deviceAuthorizationInterval(path: string): Middleware {
-  const lowerPath = path.toLowerCase();
-  return async (ctx, next) => {
-    await next();
-    if (ctx.method !== 'POST' || ctx.path.toLowerCase() !== lowerPath || ctx.status !== 200) return;
-    const body = ctx.body as Record<string, unknown> | undefined;
-    if (body && typeof body === 'object' && body.interval === undefined) {
-      ctx.body = { ...body, interval: 5 };
-    }
-  };
-}
+export const deviceAuthorizationInterval: Middleware = async (ctx, next) => {
+  await next();
+  if (ctx.status !== 200) return;
+  const body = ctx.body as Record<string, unknown> | undefined;
+  if (body && typeof body === 'object' && body.interval === undefined) {
+    ctx.body = { ...body, interval: 5 };
+  }
+};

@@ -4,13 +4,8 @@
  */
 import type { Middleware } from 'koa';
 
-const clientAuthMethods = [
-  'client_secret_basic',
-  'client_secret_post',
-  'client_secret_jwt',
-  'private_key_jwt',
-  'none',
-];
+// What the seed can register and the provider checks; Okta also offers the JWT methods.
+const clientAuthMethods = ['client_secret_basic', 'client_secret_post', 'none'];
 
 const idTokenClaims = [
   'iss',
@@ -48,15 +43,14 @@ const idTokenClaims = [
 
 const accessTokenClaims = ['ver', 'jti', 'iss', 'aud', 'iat', 'exp', 'cid', 'uid', 'scp', 'sub'];
 
-export function oktaDiscovery(mountPath: string): Middleware {
-  const openidPath = `${mountPath}/.well-known/openid-configuration`;
-  const oauthPath = `${mountPath}/.well-known/oauth-authorization-server`;
+/** Reshapes the provider's discovery answer: `openid` for OIDC, `oauth` for RFC 8414. */
+export function oktaDiscovery(document: 'openid' | 'oauth'): Middleware {
+  const isOpenid = document === 'openid';
   return async (ctx, next) => {
     await next();
-    const isOpenid = ctx.path === openidPath;
-    if ((!isOpenid && ctx.path !== oauthPath) || ctx.status !== 200) return;
+    if (ctx.status !== 200) return;
     const body = ctx.body as Record<string, unknown>;
-    const document: Record<string, unknown> = {
+    const shaped: Record<string, unknown> = {
       ...body,
       response_modes_supported: ['query', 'fragment', 'form_post'],
       subject_types_supported: ['public'],
@@ -69,7 +63,7 @@ export function oktaDiscovery(mountPath: string): Middleware {
         : accessTokenClaims,
       code_challenge_methods_supported: ['S256'],
     };
-    if (!isOpenid) delete document.userinfo_endpoint;
-    ctx.body = document;
+    if (!isOpenid) delete shaped.userinfo_endpoint;
+    ctx.body = shaped;
   };
 }

@@ -4,26 +4,24 @@
  * here with Okta's response shapes; everything else (opaque refresh tokens) goes on to the
  * provider.
  */
-
 import { createLocalJWKSet, decodeJwt, type JWTPayload, jwtVerify } from 'jose';
 import type { Context, Middleware } from 'koa';
 import type { SeedClient } from '../../seed/schema.js';
-import { type AccountStore, claimsByScope } from '../accounts.js';
 import { originAllowed } from '../http/client-origins.js';
-import { authenticateClient } from './client-auth.js';
+import { UnderstudyError } from '../http/errors.js';
 import { readFormBody } from '../http/form-body.js';
-import type { RevokedTokens } from './revoked-tokens.js';
 import { requestOrigin } from '../http/request-origin.js';
+import { type AccountStore, claimsByScope } from '../oidc/accounts.js';
+import { authenticateClient } from './client-auth.js';
+import type { RevokedTokens } from './revoked-tokens.js';
 
 export interface JwtAccessTokenOptions {
-  mountPath: string;
   issuer: string;
   audience: string;
   publicKeys: { keys: Record<string, unknown>[] };
   accounts: AccountStore;
   clients: ReadonlyMap<string, SeedClient>;
   revoked: RevokedTokens;
-  routes: { userinfo: string; introspection: string; revocation: string };
 }
 
 interface OktaAccessToken extends JWTPayload {
@@ -36,14 +34,12 @@ interface OktaAccessToken extends JWTPayload {
 
 const jwsPattern = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
 
-export function jwtAccessTokenEndpoints(options: JwtAccessTokenOptions): Middleware {
-  const { mountPath, routes } = options;
+export function jwtAccessTokenEndpoints(options: JwtAccessTokenOptions): {
+  userinfo: Middleware;
+  introspection: Middleware;
+  revocation: Middleware;
+} {
   const keySet = createLocalJWKSet(options.publicKeys as Parameters<typeof createLocalJWKSet>[0]);
-  const paths = {
-    userinfo: `${mountPath}${routes.userinfo}`.toLowerCase(),
-    introspection: `${mountPath}${routes.introspection}`.toLowerCase(),
-    revocation: `${mountPath}${routes.revocation}`.toLowerCase(),
-  };
 
   async function verify(
     token: string,
@@ -66,15 +62,41 @@ export function jwtAccessTokenEndpoints(options: JwtAccessTokenOptions): Middlew
     }
   }
 
-  async function userinfo(ctx: Context, token: string) {
+  /** What the provider's CORS would do for these answers, which never reach it. */
+  function allowOrigin(ctx: Context, client: SeedClient | undefined) {
+    const origin = ctx.get('origin');
+    if (!origin || !client || !originAllowed(client, origin)) return;
+    ctx.set('access-control-allow-origin', origin);
+    ctx.set('access-control-expose-headers', 'WWW-Authenticate');
+    ctx.vary('origin');
+  }
+
+  /** The client of a token-carrying POST, authenticated as the provider would. */
+  async function tokenRequest(ctx: Context) {
+    const body = await readFormBody(ctx);
+    const token = body.get('token') ?? '';
+    if (!jwsPattern.test(token)) return undefined;
+    const client = authenticateClient(ctx, body, options.clients);
+    allowOrigin(ctx, client);
+    return { client, token };
+  }
+
+  const userinfo: Middleware = async (ctx, next) => {
+    const token = /^Bearer\s+(\S+)$/i.exec(ctx.get('authorization'))?.[1];
+    if (!token || !jwsPattern.test(token)) return next();
+    const claimed = decodeClaimsUnverified(token);
+    allowOrigin(
+      ctx,
+      typeof claimed?.cid === 'string' ? options.clients.get(claimed.cid) : undefined,
+    );
     const payload = await verify(token);
     const user = payload?.uid ? options.accounts.findUserById(payload.uid) : undefined;
     if (!payload || options.revoked.has(payload.jti) || !user) {
-      return bearerError(ctx, 401, 'invalid_token', 'The access token is invalid.');
+      throw bearerError(ctx, 401, 'invalid_token', 'The access token is invalid.');
     }
     const scopes = payload.scp ?? [];
     if (!scopes.includes('openid')) {
-      return bearerError(
+      throw bearerError(
         ctx,
         403,
         'insufficient_scope',
@@ -89,9 +111,12 @@ export function jwtAccessTokenEndpoints(options: JwtAccessTokenOptions): Middlew
       ...user.claims,
       sub: user.id,
     };
-  }
+  };
 
-  async function introspect(ctx: Context, client: SeedClient, token: string) {
+  const introspection: Middleware = async (ctx, next) => {
+    const request = await tokenRequest(ctx);
+    if (!request) return next();
+    const { client, token } = request;
     const payload = await verify(token);
     ctx.set('cache-control', 'no-store');
     const foreign =
@@ -110,55 +135,21 @@ export function jwtAccessTokenEndpoints(options: JwtAccessTokenOptions): Middlew
       client_id: cid,
       ...(uid ? { uid } : undefined),
     };
-  }
+  };
 
-  async function revoke(ctx: Context, client: SeedClient, token: string) {
+  const revocation: Middleware = async (ctx, next) => {
+    const request = await tokenRequest(ctx);
+    if (!request) return next();
+    const { client, token } = request;
     // Like Okta, revoking an invalid, expired or foreign token is still a success.
     const payload = await verify(token, true);
     if (payload && payload.cid === client.client_id)
       options.revoked.revoke(payload.jti, payload.exp);
     ctx.status = 200;
     ctx.body = '';
-  }
-
-  /** What the provider's CORS would do for these answers, which never reach it. */
-  function allowOrigin(ctx: Context, client: SeedClient | undefined) {
-    const origin = ctx.get('origin');
-    if (!origin || !client || !originAllowed(client, origin)) return;
-    ctx.set('access-control-allow-origin', origin);
-    ctx.set('access-control-expose-headers', 'WWW-Authenticate');
-    ctx.vary('origin');
-  }
-
-  return async (ctx, next) => {
-    const path = ctx.path.toLowerCase().replace(/\/$/, '');
-    if (path === paths.userinfo && (ctx.method === 'GET' || ctx.method === 'POST')) {
-      const token = /^Bearer\s+(\S+)$/i.exec(ctx.get('authorization'))?.[1];
-      if (!token || !jwsPattern.test(token)) return next();
-      const claimed = decodeClaimsUnverified(token);
-      allowOrigin(
-        ctx,
-        typeof claimed?.cid === 'string' ? options.clients.get(claimed.cid) : undefined,
-      );
-      return userinfo(ctx, token);
-    }
-    if ((path !== paths.introspection && path !== paths.revocation) || ctx.method !== 'POST') {
-      return next();
-    }
-    const body = await readFormBody(ctx);
-    const token = body.get('token') ?? '';
-    if (!jwsPattern.test(token)) return next();
-    const auth = authenticateClient(ctx, body, options.clients);
-    allowOrigin(ctx, auth.ok ? auth.client : undefined);
-    if (!auth.ok) {
-      if (auth.error === 'invalid_client') ctx.set('www-authenticate', 'Basic realm="understudy"');
-      ctx.status = auth.error === 'invalid_client' ? 401 : 400;
-      ctx.body = { error: auth.error, error_description: auth.error_description };
-      return;
-    }
-    if (path === paths.introspection) return introspect(ctx, auth.client, token);
-    return revoke(ctx, auth.client, token);
   };
+
+  return { userinfo, introspection, revocation };
 }
 
 /** Only to pick the CORS client; the token is verified before anything is answered from it. */
@@ -177,11 +168,10 @@ function scopeClaims(scope: string): readonly string[] {
 }
 
 function bearerError(ctx: Context, status: number, error: string, description: string) {
-  ctx.status = status;
   const realm = requestOrigin(ctx);
-  ctx.set(
-    'www-authenticate',
-    `Bearer authorization_uri="${realm}", realm="${realm}", scope="openid", error="${error}", error_description="${description}", resource=""`,
-  );
-  ctx.body = { error, error_description: description };
+  return new UnderstudyError(status, error, description, {
+    headers: {
+      'www-authenticate': `Bearer authorization_uri="${realm}", realm="${realm}", scope="openid", error="${error}", error_description="${description}", resource=""`,
+    },
+  });
 }

@@ -9,24 +9,29 @@ import type { Middleware } from 'koa';
 
 export const injectedConsentParam = 'understudy_injected_consent';
 
-export function offlineAccessWithoutConsent(authorizePath: string): Middleware {
-  const path = authorizePath.toLowerCase();
-  return async (ctx, next) => {
-    if (ctx.method === 'GET' && ctx.path.toLowerCase().replace(/\/$/, '') === path) {
-      const query = new URLSearchParams(ctx.querystring);
-      const scopes = (query.get('scope') ?? '').split(' ');
-      const prompts = (query.get('prompt') ?? '').split(' ').filter(Boolean);
-      if (
-        scopes.includes('offline_access') &&
-        !prompts.includes('none') &&
-        !prompts.includes('consent') &&
-        query.getAll('prompt').length <= 1
-      ) {
-        query.set('prompt', [...prompts, 'consent'].join(' '));
-        query.set(injectedConsentParam, '1');
-        ctx.querystring = query.toString();
-      }
-    }
-    await next();
-  };
+export const offlineAccessWithoutConsent: Middleware = async (ctx, next) => {
+  const query = new URLSearchParams(ctx.querystring);
+  const scopes = (query.get('scope') ?? '').split(' ');
+  const prompts = (query.get('prompt') ?? '').split(' ').filter(Boolean);
+  if (
+    scopes.includes('offline_access') &&
+    !prompts.includes('none') &&
+    !prompts.includes('consent') &&
+    query.getAll('prompt').length <= 1
+  ) {
+    query.set('prompt', [...prompts, 'consent'].join(' '));
+    query.set(injectedConsentParam, '1');
+    ctx.querystring = query.toString();
+  }
+  await next();
+};
+
+/** A consent only this shim asked for, with nothing the client asked for left to grant. */
+export function onlyInjectedConsent(
+  params: Readonly<Record<string, unknown>>,
+  reasons: readonly string[],
+): boolean {
+  return (
+    params[injectedConsentParam] === '1' && reasons.every((reason) => reason === 'consent_prompt')
+  );
 }

@@ -5,6 +5,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import type { Seed, SeedClient } from '../../seed/schema.js';
+import { findUser } from '../../seed/users.js';
 import { CookieJar, type HttpResponse, sendRequest } from './http-request.js';
 
 export interface HeadlessLoginOptions {
@@ -62,7 +63,7 @@ export async function headlessLogin(
   options: HeadlessLoginOptions,
 ): Promise<HeadlessLoginResult> {
   const { issuer, seed, ca } = context;
-  const user = findUser(seed, options.user);
+  const user = seededUser(seed, options.user);
   const client = findClient(seed, options.client);
   const redirectUri = options.redirectUri ?? client.redirect_uris[0];
   if (!redirectUri) throw new Error(`client ${client.client_id} has no redirect URI`);
@@ -175,11 +176,8 @@ export async function headlessLogin(
   }
 }
 
-export function findUser(seed: Seed, user: string) {
-  const wanted = user.trim().toLowerCase();
-  const found = seed.users.find(
-    (candidate) => candidate.id === user || candidate.login.toLowerCase() === wanted,
-  );
+export function seededUser(seed: Seed, user: string) {
+  const found = findUser(seed.users, user);
   if (!found) throw new Error(`no seeded user "${user}"`);
   return found;
 }

@@ -12,8 +12,8 @@
  */
 export { SeedError } from '../../seed/errors.js';
 export type { Seed, SeedClient, SeedInput, SeedUser } from '../../seed/schema.js';
-export type { FailableEndpoint, InjectedFailure } from './control-state.js';
-export type { ControlSnapshot, SeedUserInput, UnderstudyControl } from './controller.js';
+export type { FailableEndpoint, InjectedFailure } from '../control/control-state.js';
+export type { ControlSnapshot, SeedUserInput, UnderstudyControl } from '../control/controller.js';
 export {
   HeadlessLoginError,
   type HeadlessLoginOptions,

@@ -6,8 +6,9 @@
 import { randomBytes } from 'node:crypto';
 import { importJWK, SignJWT } from 'jose';
 import type { Seed } from '../../seed/schema.js';
-import type { KeyMaterial } from '../keys.js';
-import { findClient, findUser } from './headless-login.js';
+import type { KeyMaterial } from '../oidc/keys.js';
+import { displayName } from '../../seed/users.js';
+import { findClient, seededUser } from './headless-login.js';
 
 interface MintCommon {
   /** A seeded client id; defaults to the first seeded client. */
@@ -46,7 +47,7 @@ export interface MintContext {
 export async function mintAccessToken(context: MintContext, options: MintAccessTokenOptions = {}) {
   const { server, issuer } = serverFor(context, options.authorizationServer);
   const client = findClient(context.seed, options.client);
-  const user = options.user ? findUser(context.seed, options.user) : undefined;
+  const user = options.user ? seededUser(context.seed, options.user) : undefined;
   const scopes = options.scopes ?? (user ? ['openid', 'profile', 'email'] : []);
   return sign(context, options.expiresIn, {
     ver: 1,
@@ -64,7 +65,7 @@ export async function mintAccessToken(context: MintContext, options: MintAccessT
 export async function mintIdToken(context: MintContext, options: MintIdTokenOptions) {
   const { issuer } = serverFor(context, options.authorizationServer);
   const client = findClient(context.seed, options.client);
-  const user = findUser(context.seed, options.user);
+  const user = seededUser(context.seed, options.user);
   const now = Math.floor(Date.now() / 1000);
   return sign(context, options.expiresIn, {
     ver: 1,
@@ -75,7 +76,7 @@ export async function mintIdToken(context: MintContext, options: MintIdTokenOpti
     idp: context.seed.org.id,
     amr: ['pwd'],
     auth_time: now,
-    name: user.name ?? `${user.givenName} ${user.familyName}`,
+    name: displayName(user),
     preferred_username: user.login,
     email: user.email,
     groups: [...user.groups],

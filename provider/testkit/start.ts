@@ -6,8 +6,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { loadSeed } from '../../seed/load.js';
 import type { Seed, SeedInput } from '../../seed/schema.js';
-import { listen } from '../listen.js';
-import type { UnderstudyControl } from './controller.js';
+import { listen } from '../main/listen.js';
+import type { UnderstudyControl } from '../control/controller.js';
 import {
   type HeadlessLoginOptions,
   type HeadlessLoginResult,
@@ -67,7 +67,7 @@ export async function startUnderstudy(options: StartUnderstudyOptions = {}): Pro
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'oidc-understudy-')));
   let tls: { key: string; cert: string; caPath: string } | undefined;
   if (options.https) {
-    const { loadOrCreateTls } = await import('../tls.js');
+    const { loadOrCreateTls } = await import('../host/tls.js');
     tls = await loadOrCreateTls(dataDir);
   }
   const ca = tls ? await readFile(tls.caPath, 'utf8') : undefined;

@@ -1,4 +1,5 @@
 import type { SeedUser } from '../../seed/schema.js';
+import { displayName } from '../../seed/users.js';
 import { html } from './escape-html.js';
 import { renderPage } from './layout.js';
 
@@ -35,7 +36,7 @@ export function renderLoginPage(input: LoginPageInput): string {
                     value="${user.id}"
                     data-login="${user.login}"
                   >
-                    <span>${user.name ?? `${user.givenName} ${user.familyName}`}</span
+                    <span>${displayName(user)}</span
                     ><small
                       >${user.login}${user.groups.length ? html` · ${user.groups.join(', ')}` : ''}</small
                     >

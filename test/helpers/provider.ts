@@ -5,8 +5,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { listen, type RunningProvider } from '../../provider/listen.js';
-import { loadOrCreateTls } from '../../provider/tls.js';
+import { listen, type RunningProvider } from '../../provider/main/listen.js';
+import { loadOrCreateTls } from '../../provider/host/tls.js';
 import { loadSeed } from '../../seed/load.js';
 import type { Seed, SeedInput } from '../../seed/schema.js';
 import { parseSeed } from '../../seed/validate.js';

@@ -8,7 +8,7 @@ import { createApp } from '../../app/app.js';
 import { readAppConfig } from '../../app/config.js';
 import { createOidc } from '../../app/oidc.js';
 import { demoClients } from '../../app/server.js';
-import { setClockOffset } from '../../provider/testkit/clock.js';
+import { setClockOffset } from '../../provider/control/clock.js';
 import { mintAccessToken } from '../../provider/testkit/mint.js';
 import { Browser, formPostingTo, type Page, userPicker } from '../helpers/browser.js';
 import { freePort } from '../helpers/child-app.js';

@@ -133,13 +133,8 @@ describe('discovery', () => {
     const document = (await (
       await fetch(`${provider.issuer}/.well-known/openid-configuration`)
     ).json()) as Record<string, unknown>;
-    const methods = [
-      'client_secret_basic',
-      'client_secret_post',
-      'client_secret_jwt',
-      'private_key_jwt',
-      'none',
-    ];
+    // Only what a seed client can register: no JWT client authentication is advertised.
+    const methods = ['client_secret_basic', 'client_secret_post', 'none'];
     expect(document).toMatchObject({
       issuer: provider.issuer,
       authorization_endpoint: `${provider.issuer}/v1/authorize`,

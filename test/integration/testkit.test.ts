@@ -45,14 +45,14 @@ describe('startUnderstudy', () => {
   });
 
   it('takes a seed object and reports a bad one with its path', async () => {
-    const custom = await startUnderstudy({
-      seed: { ...understudy.seed, users: [understudy.users[0]] },
-    });
+    const [first] = understudy.users;
+    if (!first) throw new Error('the default seed has users');
+    const custom = await startUnderstudy({ seed: { ...understudy.seed, users: [first] } });
     expect(custom.users).toHaveLength(1);
     await custom.close();
     await expect(
       startUnderstudy({
-        seed: { ...understudy.seed, users: [{ ...understudy.users[0], email: 'nope' }] },
+        seed: { ...understudy.seed, users: [{ ...first, email: 'nope' }] },
       }),
     ).rejects.toThrow(/users\[0\]\.email/);
   });

@@ -1,6 +1,7 @@
 /**
- * The one place that listens: binds first (so port 0 resolves to a real port for the issuer),
- * then builds the host app for that issuer. Used by the CLI and `npm start`.
+ * The composition root, and the one place that listens: binds first (so port 0 resolves to a
+ * real port for the issuer), then builds the host for that issuer with its storage and, when
+ * asked for, the control plane. Used by the CLI, `npm start` and the test kit.
  */
 import {
   createServer as createHttpServer,
@@ -11,13 +12,16 @@ import {
 } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import type { Seed } from '../seed/schema.js';
-import { type KeyMaterial, loadOrCreateKeys } from './keys.js';
-import { createMemoryAdapterFactory } from './memory-adapter.js';
-import { RevokedTokens } from './okta/revoked-tokens.js';
-import { assertClientsAccepted, createServer, type UnderstudyServer } from './server.js';
-import { ControlState } from './testkit/control-state.js';
-import { createControl, type UnderstudyControl } from './testkit/controller.js';
+import type { Seed } from '../../seed/schema.js';
+import { controlApi } from '../control/control-api.js';
+import { ControlState } from '../control/control-state.js';
+import { createControl, type UnderstudyControl } from '../control/controller.js';
+import { injectedFailures } from '../control/inject-failures.js';
+import { createHost, type UnderstudyHost } from '../host/create-host.js';
+import { type KeyMaterial, loadOrCreateKeys } from '../oidc/keys.js';
+import { RevokedTokens } from '../okta/index.js';
+import { createMemoryAdapterFactory } from '../store/memory-adapter.js';
+import { assertClientsAccepted } from './assert-clients-accepted.js';
 
 export interface ListenOptions {
   host: string;
@@ -76,15 +80,22 @@ export async function listen(options: ListenOptions): Promise<RunningProvider> {
   let control: UnderstudyControl | undefined = undefined;
   let queue: Promise<void> = Promise.resolve();
   const build = async (seed: Seed, keys: KeyMaterial) => {
-    const built = createServer({
+    const built = createHost({
       issuerBase,
       seed,
       keys,
       storageFor,
       revokedFor,
-      control: state && control ? { state, api: control } : undefined,
+      // The control plane reaches the core only through these three options.
+      ...(state && control
+        ? {
+            use: [controlApi(control)],
+            before: injectedFailures(state, seed.clients),
+            autoLogin: () => state.takeNextLogin(),
+          }
+        : {}),
     });
-    await assertClientsAccepted(built, seed, options.seedSource ?? '<seed>');
+    await assertClientsAccepted(built.providers, seed, options.seedSource ?? '<seed>');
     return built;
   };
   if (state) {
@@ -110,7 +121,7 @@ export async function listen(options: ListenOptions): Promise<RunningProvider> {
     });
   }
 
-  let understudy: UnderstudyServer;
+  let understudy: UnderstudyHost;
   try {
     understudy = await build(current.seed, current.keys);
   } catch (error) {

@@ -3,44 +3,44 @@
  * /debug page with the exact issuer, and requests on another host are called out once.
  */
 import type { Middleware } from 'koa';
-import type { Seed, SeedAuthorizationServer } from '../seed/schema.js';
-import { renderDebugPage } from './views/debug-page.js';
-import { requestOrigin } from './http/request-origin.js';
+import type { SeedAuthorizationServer, SeedClient } from '../../seed/schema.js';
+import { requestOrigin } from '../http/request-origin.js';
+import { renderDebugPage } from '../views/debug-page.js';
 
-export function issuerCheck(
-  mountPath: string,
+export function issuerDebug(
   issuer: string,
   server: SeedAuthorizationServer,
-  seed: Seed,
+  clients: readonly SeedClient[],
 ): Middleware {
   const issuerOrigin = new URL(issuer).origin;
-  const warned = new Set<string>();
-  const debugPath = `${mountPath}/debug`;
-  return async (ctx, next) => {
-    if (ctx.path !== debugPath && !ctx.path.startsWith(`${mountPath}/`)) return next();
+  return async (ctx) => {
     const origin = requestOrigin(ctx);
-    if (ctx.path === debugPath && ctx.method === 'GET') {
-      const facts = {
+    ctx.set('cache-control', 'no-store');
+    if (ctx.accepts('html', 'json') === 'json') {
+      ctx.body = {
         issuer,
         requestOrigin: origin,
         audience: server.audience,
         issuerMatchesRequest: origin === issuerOrigin,
         discovery: `${issuer}/.well-known/openid-configuration`,
       };
-      ctx.set('cache-control', 'no-store');
-      if (ctx.accepts('html', 'json') === 'json') {
-        ctx.body = facts;
-        return;
-      }
-      ctx.type = 'html';
-      ctx.body = renderDebugPage({
-        issuer,
-        requestOrigin: origin,
-        audience: server.audience,
-        clients: seed.clients,
-      });
       return;
     }
+    ctx.type = 'html';
+    ctx.body = renderDebugPage({
+      issuer,
+      requestOrigin: origin,
+      audience: server.audience,
+      clients,
+    });
+  };
+}
+
+export function warnOnForeignHost(issuer: string): Middleware {
+  const issuerOrigin = new URL(issuer).origin;
+  const warned = new Set<string>();
+  return async (ctx, next) => {
+    const origin = requestOrigin(ctx);
     if (origin !== issuerOrigin && !warned.has(origin)) {
       warned.add(origin);
       console.warn(

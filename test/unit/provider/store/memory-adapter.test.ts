@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createMemoryAdapterFactory } from '../../../provider/memory-adapter.js';
+import { createMemoryAdapterFactory } from '../../../../provider/store/memory-adapter.js';
 
 afterEach(() => vi.useRealTimers());
 
@@ -42,5 +42,27 @@ describe('memory adapter', () => {
 
     await tokens.destroy('r2');
     expect(await tokens.find('r2')).toBeUndefined();
+  });
+});
+
+describe('memory adapter sweep', () => {
+  it('drops expired entries, their grant index and their lookups every 500 writes', async () => {
+    vi.useFakeTimers();
+    const factory = createMemoryAdapterFactory();
+    const sessions = factory('Session');
+    const codes = factory('AuthorizationCode');
+    for (let i = 0; i < 10; i += 1) {
+      await sessions.upsert(`s${i}`, { uid: `u${i}` }, 10);
+      await codes.upsert(`c${i}`, { grantId: `g${i}` }, 10);
+    }
+    expect(factory.held()).toEqual({ entries: 20, grants: 10, lookups: 10 });
+
+    vi.advanceTimersByTime(10_001);
+    const grants = factory('Grant');
+    // 20 writes so far; 479 more keep the sweep away, the 500th runs it.
+    for (let i = 0; i < 479; i += 1) await grants.upsert(`k${i}`, {}, 3600);
+    expect(factory.held().entries).toBe(499);
+    await grants.upsert('k479', {}, 3600);
+    expect(factory.held()).toEqual({ entries: 480, grants: 0, lookups: 0 });
   });
 });

@@ -1,4 +1,4 @@
-import type { Seed } from '../seed/schema.js';
+import type { Seed } from '../../seed/schema.js';
 
 export function renderBanner(
   issuers: ReadonlyMap<string, string>,

@@ -2,12 +2,15 @@
  * Shifts the clock of the process Understudy runs in, so tests can reach token expiry and
  * refresh without waiting. oidc-provider and jose read Date.now(), so that is what moves.
  */
+import { InvalidRequest } from '../http/errors.js';
+
 const realNow = Date.now.bind(Date);
 let offsetMs = 0;
 
 export function setClockOffset(seconds: number): void {
-  if (!Number.isFinite(seconds))
-    throw new RangeError('the clock offset must be a finite number of seconds');
+  if (!Number.isFinite(seconds)) {
+    throw new InvalidRequest('the clock offset must be a finite number of seconds');
+  }
   offsetMs = Math.round(seconds * 1000);
   Date.now = offsetMs === 0 ? realNow : () => realNow() + offsetMs;
 }

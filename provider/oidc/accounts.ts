@@ -1,9 +1,11 @@
 /**
- * Seeded users as oidc-provider accounts, and their claims by scope.
+ * Seeded users as oidc-provider accounts: lookup, password check, and every claim a user has,
+ * with the claims each scope releases.
  */
-import { timingSafeEqual } from 'node:crypto';
-import type { Account, FindAccount, KoaContextWithOIDC } from 'oidc-provider';
-import type { Seed, SeedUser } from '../seed/schema.js';
+import type { Account, FindAccount } from 'oidc-provider';
+import type { Seed, SeedUser } from '../../seed/schema.js';
+import { displayName } from '../../seed/users.js';
+import { constantEquals } from '../http/constant-equals.js';
 
 /** Which claims each scope releases at userinfo, as Okta's custom authorization servers do. */
 export const claimsByScope = {
@@ -30,9 +32,6 @@ export const claimsByScope = {
   groups: ['groups'],
 } as const satisfies Record<string, readonly string[]>;
 
-/** Okta's code-flow ID token carries only these of the scope claims; the rest is at userinfo. */
-const thinIdTokenClaims = new Set(['sub', 'name', 'preferred_username', 'email', 'groups']);
-
 export type UserClaims = { sub: string } & Record<string, unknown>;
 
 export interface AccountStore {
@@ -53,7 +52,7 @@ export function createAccountStore(seed: Seed): AccountStore {
   const profileClaims = (user: SeedUser): UserClaims => ({
     ...user.claims,
     sub: user.id,
-    name: user.name ?? `${user.givenName} ${user.familyName}`,
+    name: displayName(user),
     preferred_username: user.login,
     given_name: user.givenName,
     family_name: user.familyName,
@@ -65,38 +64,20 @@ export function createAccountStore(seed: Seed): AccountStore {
     groups: [...user.groups],
   });
 
-  const findAccount: FindAccount = (ctx: KoaContextWithOIDC, id: string): Account | undefined => {
+  const findAccount: FindAccount = (_ctx, id): Account | undefined => {
     const user = byId.get(id);
     if (!user) return undefined;
-    return {
-      accountId: user.id,
-      claims(use) {
-        const claims = profileClaims(user);
-        if (use !== 'id_token') return claims;
-        // Only a response that carries no access token gets the full ID token, as on Okta.
-        const fat = ctx.oidc?.params?.response_type === 'id_token';
-        const idTokenClaims = fat
-          ? claims
-          : Object.fromEntries(
-              Object.entries(claims).filter(([name]) => thinIdTokenClaims.has(name)),
-            );
-        return { ...idTokenClaims, ...user.claims, sub: user.id, ver: 1, idp: seed.org.id };
-      },
-    };
+    return { accountId: user.id, claims: () => profileClaims(user) };
   };
 
+  const findUserByLogin = (login: string) => byLogin.get(login.trim().toLowerCase());
   return {
     findAccount,
     findUserById: (id) => byId.get(id),
-    findUserByLogin: (login) => byLogin.get(login.trim().toLowerCase()),
+    findUserByLogin,
     authenticate(login, password) {
-      const user = byLogin.get(login.trim().toLowerCase());
-      if (!user) return undefined;
-      const expected = Buffer.from(user.password);
-      const given = Buffer.from(password);
-      return expected.length === given.length && timingSafeEqual(expected, given)
-        ? user
-        : undefined;
+      const user = findUserByLogin(login);
+      return user && constantEquals(user.password, password) ? user : undefined;
     },
     profileClaims,
   };

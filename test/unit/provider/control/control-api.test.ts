@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isLoopback } from '../../../../provider/testkit/control-api.js';
+import { isLoopback } from '../../../../provider/control/control-api.js';
 
 describe('the control API answers loopback callers only', () => {
   it('accepts IPv4 and IPv6 loopback, also IPv4-mapped', () => {

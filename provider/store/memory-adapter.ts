@@ -12,7 +12,12 @@ interface Entry {
 
 export type AdapterFactory = (model: string) => Adapter;
 
-export function createMemoryAdapterFactory(): AdapterFactory {
+export interface MemoryAdapterFactory extends AdapterFactory {
+  /** How much is held, across models: stored entries, grant indexes, and lookups. */
+  held(): { entries: number; grants: number; lookups: number };
+}
+
+export function createMemoryAdapterFactory(): MemoryAdapterFactory {
   const entries = new Map<string, Entry>();
   const grants = new Map<string, Set<string>>();
   const lookups = new Map<string, string>();
@@ -43,7 +48,7 @@ export function createMemoryAdapterFactory(): AdapterFactory {
     }
   };
 
-  return (model) => {
+  const factory = (model: string): Adapter => {
     const keyOf = (id: string) => `${model}:${id}`;
     return {
       async upsert(id, payload, expiresIn) {
@@ -87,4 +92,7 @@ export function createMemoryAdapterFactory(): AdapterFactory {
       },
     };
   };
+  return Object.assign(factory, {
+    held: () => ({ entries: entries.size, grants: grants.size, lookups: lookups.size }),
+  });
 }

@@ -5,11 +5,11 @@
  */
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { defaultSeedPath, loadSeed, SeedError } from '../seed/load.js';
+import { defaultSeedPath, loadSeed, SeedError } from '../../seed/load.js';
 import { renderBanner } from './banner.js';
-import { parseProviderArgs, UsageError, usage } from './config.js';
+import { parseProviderArgs, UsageError, usage } from '../config.js';
 import { listen, type RunningProvider } from './listen.js';
-import { controlPrefix } from './testkit/control-api.js';
+import { controlPrefix } from '../control/control-api.js';
 
 // Set by the bundler to a hash of the seed schema; unset when run from tsc output or source.
 declare const UNDERSTUDY_SEED_SCHEMA_HASH: string | undefined;
@@ -55,7 +55,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     let tls: { key: string; cert: string } | undefined;
     if (config.https) {
       // Loaded only for --https, so plain starts never pay for the certificate code.
-      const { defaultTlsHosts, loadOrCreateTls } = await import('./tls.js');
+      const { defaultTlsHosts, loadOrCreateTls } = await import('../host/tls.js');
       const issuerHost =
         config.issuerBase && new URL(config.issuerBase).hostname.replace(/^\[|\]$/g, '');
       const hosts = [...new Set([...defaultTlsHosts, ...(issuerHost ? [issuerHost] : [])])];

@@ -3,7 +3,9 @@
  * reached over HTTP (any language) or directly (TypeScript).
  */
 import type { Seed, SeedInput, SeedUser } from '../../seed/schema.js';
-import { generateSigningKey, type KeyMaterial, writeKeyFile } from '../keys.js';
+import { findUser } from '../../seed/users.js';
+import { InvalidRequest } from '../http/errors.js';
+import { generateSigningKey, type KeyMaterial, writeKeyFile } from '../oidc/keys.js';
 import { clockOffsetSeconds, setClockOffset } from './clock.js';
 import type { ControlState, FailableEndpoint, InjectedFailure } from './control-state.js';
 
@@ -33,9 +35,7 @@ export interface ControlSnapshot {
   users: { id: string; login: string; groups: string[] }[];
 }
 
-export class UnknownUserError extends Error {
-  override name = 'UnknownUserError';
-}
+export class UnknownUserError extends InvalidRequest {}
 
 export interface UnderstudyControl {
   /** The next login signs in this user (id or login) without showing the login page. */
@@ -59,25 +59,24 @@ export interface UnderstudyControl {
 }
 
 export function createControl(runtime: ControlRuntime): UnderstudyControl {
-  const findUser = (user: string) => {
-    const wanted = user.trim().toLowerCase();
-    const found = runtime
-      .seed()
-      .users.find((candidate) => candidate.id === user || candidate.login.toLowerCase() === wanted);
+  const seededUser = (user: string) => {
+    const found = findUser(runtime.seed().users, user);
     if (!found) throw new UnknownUserError(`no seeded user "${user}"`);
     return found;
   };
 
   return {
     nextLogin(user) {
-      runtime.state.setNextLogin(findUser(user).id);
+      runtime.state.setNextLogin(seededUser(user).id);
     },
     failNext(endpoint, error, errorDescription, times = 1) {
       if (endpoint !== 'authorize' && endpoint !== 'token') {
-        throw new RangeError(`endpoint must be "authorize" or "token", got "${String(endpoint)}"`);
+        throw new InvalidRequest(
+          `endpoint must be "authorize" or "token", got "${String(endpoint)}"`,
+        );
       }
       if (!/^[\x20-\x21\x23-\x5B\x5D-\x7E]+$/.test(error)) {
-        throw new RangeError('error must be an OAuth error code such as "access_denied"');
+        throw new InvalidRequest('error must be an OAuth error code such as "access_denied"');
       }
       runtime.state.failNext(endpoint, { error, error_description: errorDescription }, times);
     },
@@ -93,7 +92,7 @@ export function createControl(runtime: ControlRuntime): UnderstudyControl {
         else users[index] = user;
         return { seed: parseSeed({ ...current, users }, 'the control request') };
       });
-      return findUser(user.id);
+      return seededUser(user.id);
     },
     async rotateKeys() {
       const key = await generateSigningKey();

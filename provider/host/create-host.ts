@@ -1,0 +1,141 @@
+/**
+ * createHost: the Koa host. Its own routes (health, Okta's /activate), whatever the composition
+ * root puts in front (the control API), then one authorization server per /oauth2/{id}, each
+ * with its route table; one error boundary around all of it.
+ */
+import Router from '@koa/router';
+import Koa, { type Middleware } from 'koa';
+import type Provider from 'oidc-provider';
+import type { Seed, SeedAuthorizationServer } from '../../seed/schema.js';
+import { createAccountStore } from '../oidc/accounts.js';
+import type { KeyMaterial } from '../oidc/keys.js';
+import { createProvider } from '../oidc/provider.js';
+import {
+  activateRedirect,
+  authorizationServerPath,
+  OktaNotFound,
+  oktaConfiguration,
+  oktaRoutes,
+  pathFor,
+  type RevokedTokens,
+  type RouteName,
+} from '../okta/index.js';
+import type { AdapterFactory } from '../store/memory-adapter.js';
+import { errorBoundary } from './error-boundary.js';
+
+export interface CreateHostOptions {
+  /** e.g. http://localhost:4000; each issuer is {issuerBase}/oauth2/{id}. */
+  issuerBase: string;
+  seed: Seed;
+  keys: KeyMaterial;
+  /** Storage for each authorization server's provider, by id. */
+  storageFor: (serverId: string) => AdapterFactory;
+  /** Revoked JWT access tokens of each authorization server, by id. */
+  revokedFor: (serverId: string) => RevokedTokens;
+  /** Middleware in front of the authorization servers, inside the error boundary. */
+  use?: readonly Middleware[] | undefined;
+  /** Steps run first on a route of an authorization server. */
+  before?:
+    ((route: RouteName, server: SeedAuthorizationServer) => Middleware | undefined) | undefined;
+  /** A user to sign in without the login page, asked once per login. */
+  autoLogin?: (() => string | undefined) | undefined;
+}
+
+export interface UnderstudyHost {
+  app: Koa;
+  /** Issuer of each authorization server, by id. */
+  issuers: ReadonlyMap<string, string>;
+  providers: ReadonlyMap<string, Provider>;
+}
+
+export function createHost(options: CreateHostOptions): UnderstudyHost {
+  const { issuerBase, seed, keys } = options;
+  const app = new Koa();
+  // The providers run on this app's ctx.cookies, so both must sign with the same keys.
+  app.keys = [...keys.cookieSecrets];
+  app.silent = true;
+
+  const accounts = createAccountStore(seed);
+  const issuers = new Map<string, string>();
+  const providers = new Map<string, Provider>();
+  const servers = new Map<string, Middleware>();
+
+  for (const server of seed.authorizationServers) {
+    const prefix = authorizationServerPath(server.id);
+    const issuer = `${issuerBase}${prefix}`;
+    const okta = oktaConfiguration({ server, seed, accounts });
+    const provider = createProvider({
+      issuer,
+      clients: seed.clients,
+      findAccount: accounts.findAccount,
+      keys,
+      adapter: options.storageFor(server.id),
+      cookiePrefix: `understudy_${server.id}`,
+      interactionUrl: (uid) => `${prefix}${pathFor('interaction', { uid })}`,
+      overlay: okta.overlay,
+    });
+    okta.adapt(provider);
+    issuers.set(server.id, issuer);
+    providers.set(server.id, provider);
+    servers.set(
+      prefix,
+      oktaRoutes({
+        provider,
+        issuer,
+        server,
+        seed,
+        accounts,
+        keys,
+        revoked: options.revokedFor(server.id),
+        csrfSecret: keys.cookieSecrets[0] ?? '',
+        before: options.before && ((route) => options.before?.(route, server)),
+        autoLogin: options.autoLogin,
+      }),
+    );
+  }
+
+  const root = new Router();
+  root.get('health', '/health', (ctx) => {
+    ctx.set('cache-control', 'no-store');
+    ctx.body = { status: 'ok' };
+  });
+  const [first] = seed.authorizationServers;
+  if (first) {
+    const verification = `${authorizationServerPath(first.id)}${pathFor('code_verification')}`;
+    root.get('activate', '/activate', activateRedirect(verification));
+  }
+
+  app.use(errorBoundary);
+  app.use(root.routes());
+  for (const middleware of options.use ?? []) app.use(middleware);
+  app.use(mountAuthorizationServers(servers));
+  app.use((ctx) => {
+    throw new OktaNotFound(ctx.method, ctx.path);
+  });
+  return { app, issuers, providers };
+}
+
+/**
+ * One lookup by the first two path segments, then the server's routes with the path relative
+ * to it, as koa-mount would do for each server in turn.
+ */
+function mountAuthorizationServers(servers: ReadonlyMap<string, Middleware>): Middleware {
+  return async (ctx, next) => {
+    const path = ctx.path;
+    const end = path.indexOf('/', path.indexOf('/', 1) + 1);
+    const prefix = end < 0 ? path : path.slice(0, end);
+    const server = servers.get(prefix);
+    if (!server) return next();
+    // oidc-provider builds its URLs from the mount path, as under koa-mount.
+    (ctx as { mountPath?: string }).mountPath = prefix;
+    ctx.path = end < 0 ? '/' : path.slice(end);
+    try {
+      await server(ctx, async () => {
+        ctx.path = path;
+        await next();
+      });
+    } finally {
+      ctx.path = path;
+    }
+  };
+}

@@ -1,0 +1,109 @@
+/**
+ * createProvider: one standard oidc-provider instance. Everything here is plain OpenID
+ * Connect: seeded clients and accounts, persisted keys, our pages for the device flow, logout
+ * and errors. What makes it look like Okta comes in as `overlay`, from okta/.
+ */
+import Provider, { type ClientMetadata, type Configuration, type FindAccount } from 'oidc-provider';
+import type { SeedClient } from '../../seed/schema.js';
+import type { AdapterFactory } from '../store/memory-adapter.js';
+import {
+  renderDeviceSuccess,
+  renderUserCodeConfirm,
+  renderUserCodeInput,
+} from '../views/device-pages.js';
+import { renderErrorPage } from '../views/error-page.js';
+import { renderLoggedOut } from '../views/logout-pages.js';
+import { claimsByScope } from './accounts.js';
+import type { KeyMaterial } from './keys.js';
+import { mergeConfiguration } from './merge-configuration.js';
+
+export interface CreateProviderOptions {
+  issuer: string;
+  clients: readonly SeedClient[];
+  findAccount: FindAccount;
+  keys: KeyMaterial;
+  adapter: AdapterFactory;
+  /** Several providers share one host, so each keeps its cookies under its own names. */
+  cookiePrefix: string;
+  /** Where the login and consent pages of an interaction are. */
+  interactionUrl: (uid: string) => string;
+  /** Laid over the standard configuration (nested options merge, the rest replaces). */
+  overlay?: Configuration;
+}
+
+export function createProvider(options: CreateProviderOptions): Provider {
+  const { issuer, keys, cookiePrefix } = options;
+  const standard: Configuration = {
+    adapter: options.adapter,
+    clients: options.clients.map(toClientMetadata),
+    findAccount: options.findAccount,
+    jwks: { keys: keys.signingKeys.map((key) => ({ ...key })) },
+    cookies: {
+      keys: [...keys.cookieSecrets],
+      names: {
+        session: `${cookiePrefix}_session`,
+        interaction: `${cookiePrefix}_interaction`,
+        resume: `${cookiePrefix}_resume`,
+      },
+    },
+    claims: { ...claimsByScope },
+    scopes: ['openid', 'offline_access'],
+    clientAuthMethods: ['client_secret_basic', 'client_secret_post', 'none'],
+    interactions: { url: (_ctx, interaction) => options.interactionUrl(interaction.uid) },
+    features: {
+      devInteractions: { enabled: false },
+      clientCredentials: { enabled: true },
+      introspection: { enabled: true },
+      revocation: { enabled: true },
+      deviceFlow: {
+        enabled: true,
+        charset: 'base-20',
+        mask: '********',
+        userCodeInputSource: (ctx, form, out) => {
+          ctx.type = 'html';
+          ctx.body = renderUserCodeInput(form, out?.error_description);
+        },
+        userCodeConfirmSource: (ctx, form, client, _deviceInfo, userCode) => {
+          ctx.type = 'html';
+          ctx.body = renderUserCodeConfirm(form, client.clientName ?? client.clientId, userCode);
+        },
+        successSource: (ctx) => {
+          ctx.type = 'html';
+          const client = ctx.oidc.client;
+          ctx.body = renderDeviceSuccess(client?.clientName ?? client?.clientId ?? 'The device');
+        },
+      },
+      rpInitiatedLogout: {
+        enabled: true,
+        postLogoutSuccessSource: (ctx) => {
+          ctx.type = 'html';
+          ctx.body = renderLoggedOut();
+        },
+      },
+    },
+    renderError: (ctx, out) => {
+      ctx.type = 'html';
+      ctx.body = renderErrorPage({ error: out.error, error_description: out.error_description });
+    },
+  };
+
+  const configuration = options.overlay ? mergeConfiguration(standard, options.overlay) : standard;
+  const provider = new Provider(issuer, configuration);
+  provider.on('server_error', (_ctx, error) => {
+    console.error(`understudy: server_error at ${issuer}:`, error);
+  });
+  return provider;
+}
+
+function toClientMetadata(client: SeedClient): ClientMetadata {
+  return {
+    client_id: client.client_id,
+    ...(client.client_secret === undefined ? {} : { client_secret: client.client_secret }),
+    client_name: client.client_name,
+    token_endpoint_auth_method: client.token_endpoint_auth_method,
+    grant_types: [...client.grant_types],
+    response_types: [...client.response_types],
+    redirect_uris: [...client.redirect_uris],
+    post_logout_redirect_uris: [...client.post_logout_redirect_uris],
+  };
+}

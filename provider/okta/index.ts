@@ -1,0 +1,16 @@
+/**
+ * Everything that makes Understudy look like Okta, behind one face: the provider
+ * configuration of an Okta custom authorization server, its route table, and Okta's routes at
+ * the org root.
+ */
+export { OktaNotFound } from './api-error.js';
+export { activateRedirect } from './activate.js';
+export { oktaConfiguration, tokenLifetimes } from './configuration.js';
+export { RevokedTokens } from './revoked-tokens.js';
+export {
+  authorizationServerPath,
+  oktaRoutes,
+  pathFor,
+  type OktaRoutesOptions,
+  type RouteName,
+} from './route-table.js';

@@ -1,0 +1,132 @@
+/**
+ * One route table per authorization server: every path Understudy answers under
+ * /oauth2/{id}, by name, with the steps that run for it. Routes named as oidc-provider names
+ * them end in the provider, which answers after the Okta steps beside them (a step may answer
+ * first, or reshape the provider's answer on its way out); a path not in the table goes
+ * straight to the provider, which answers its own routes (keys, logout confirmation, device
+ * verification, CORS preflights) or its 404.
+ */
+import Router from '@koa/router';
+import type { Middleware } from 'koa';
+import compose from 'koa-compose';
+import type Provider from 'oidc-provider';
+import type { Seed, SeedAuthorizationServer } from '../../seed/schema.js';
+import { publicJwk, type KeyMaterial } from '../oidc/keys.js';
+import type { AccountStore } from '../oidc/accounts.js';
+import { createInteractions, type InteractionAction } from '../interactions/handlers.js';
+import { oktaDiscovery } from './discovery.js';
+import { deviceAuthorizationInterval } from './device-authorization.js';
+import { immediateLogout } from './immediate-logout.js';
+import { issuerDebug, warnOnForeignHost } from './issuer-debug.js';
+import { jwtAccessTokenEndpoints } from './jwt-access-tokens.js';
+import { offlineAccessWithoutConsent, onlyInjectedConsent } from './offline-access.js';
+import type { RevokedTokens } from './revoked-tokens.js';
+
+/** Okta's paths for oidc-provider's routes, by oidc-provider's names. */
+export const providerPaths = {
+  authorization: '/v1/authorize',
+  token: '/v1/token',
+  jwks: '/v1/keys',
+  userinfo: '/v1/userinfo',
+  end_session: '/v1/logout',
+  introspection: '/v1/introspect',
+  revocation: '/v1/revoke',
+  device_authorization: '/v1/device/authorize',
+  code_verification: '/v1/device/verify',
+  pushed_authorization_request: '/v1/par',
+} as const;
+
+const paths = {
+  ...providerPaths,
+  discovery: '/.well-known/openid-configuration',
+  oauth_discovery: '/.well-known/oauth-authorization-server',
+  debug: '/debug',
+  interaction: '/interaction/:uid',
+  'interaction.login': '/interaction/:uid/login',
+  'interaction.confirm': '/interaction/:uid/confirm',
+  'interaction.abort': '/interaction/:uid/abort',
+} as const;
+
+export type RouteName = keyof typeof paths;
+
+/** Where authorization server `id` lives on the host; its issuer is this under the origin. */
+export function authorizationServerPath(id: string): string {
+  return `/oauth2/${id}`;
+}
+
+export function pathFor(name: RouteName, params: { uid?: string } = {}): string {
+  return paths[name].replace(':uid', encodeURIComponent(params.uid ?? ''));
+}
+
+export interface OktaRoutesOptions {
+  provider: Provider;
+  issuer: string;
+  server: SeedAuthorizationServer;
+  seed: Seed;
+  accounts: AccountStore;
+  keys: KeyMaterial;
+  revoked: RevokedTokens;
+  csrfSecret: string;
+  /** Steps run first on a route (the control plane's injected failures). */
+  before?: ((route: RouteName) => Middleware | undefined) | undefined;
+  /** A user to sign in without the login page, asked once per login. */
+  autoLogin?: (() => string | undefined) | undefined;
+}
+
+/** The authorization server's requests, relative to its path; the provider answers last. */
+export function oktaRoutes(options: OktaRoutesOptions): Middleware {
+  const { provider, issuer, server, seed, accounts } = options;
+  const clients = new Map(seed.clients.map((client) => [client.client_id, client]));
+  const prefix = authorizationServerPath(server.id);
+  const interactions = createInteractions({
+    provider,
+    accounts,
+    users: seed.users,
+    clients,
+    csrfSecret: options.csrfSecret,
+    actionUrl: (action: InteractionAction, uid) =>
+      `${prefix}${pathFor(`interaction.${action}`, { uid })}`,
+    grantsSilently: ({ params, prompt }) => {
+      const client = clients.get(String(params.client_id));
+      return (
+        client !== undefined &&
+        (!client.consentRequired || onlyInjectedConsent(params, prompt.reasons))
+      );
+    },
+    autoLogin: options.autoLogin,
+  });
+  const jwt = jwtAccessTokenEndpoints({
+    issuer,
+    audience: server.audience,
+    publicKeys: { keys: options.keys.signingKeys.map(publicJwk) },
+    accounts,
+    clients,
+    revoked: options.revoked,
+  });
+
+  const router = new Router();
+  const route = (methods: string[], name: RouteName, ...steps: Middleware[]) => {
+    const first = options.before?.(name);
+    router.register(paths[name], methods, first ? [first, ...steps] : steps, { name });
+  };
+  router.use(warnOnForeignHost(issuer));
+
+  route(['GET'], 'discovery', oktaDiscovery('openid'));
+  route(['GET'], 'oauth_discovery', oktaDiscovery('oauth'));
+  route(['GET'], 'authorization', offlineAccessWithoutConsent);
+  route(['POST'], 'token');
+  route(['POST'], 'device_authorization', deviceAuthorizationInterval);
+  route(['GET', 'POST'], 'userinfo', jwt.userinfo);
+  route(['POST'], 'introspection', jwt.introspection);
+  route(['POST'], 'revocation', jwt.revocation);
+  route(['GET', 'POST'], 'end_session', immediateLogout(provider));
+  // Understudy's own pages, which never reach the provider.
+  route(['GET'], 'debug', issuerDebug(issuer, server, seed.clients));
+  route(['GET'], 'interaction', interactions.show);
+  route(['POST'], 'interaction.login', interactions.login);
+  route(['POST'], 'interaction.confirm', interactions.confirm);
+  route(['POST'], 'interaction.abort', interactions.abort);
+
+  // The router's middleware types the context it adds params to; the host passes a plain one.
+  return compose([router.routes() as unknown as Middleware, compose(provider.middleware)]);
+}
