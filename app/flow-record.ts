@@ -1,6 +1,8 @@
 /**
  * What the "How you signed in" page shows: the real values of one sign-in, recorded as it
- * happens. Secrets are never recorded in full.
+ * happens. Codes, tokens and the client secret are never recorded in full. The PKCE code
+ * verifier is, so the page can redo the S256 computation in front of you: it is recorded only
+ * after its code was redeemed, and a redeemed code cannot be redeemed again.
  */
 export interface DecodedToken {
   name: string;

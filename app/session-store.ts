@@ -11,10 +11,25 @@ export interface SharedSessionStore {
 }
 
 export async function connectRedisSessionStore(url: string): Promise<SharedSessionStore> {
-  const client = createClient({ url, socket: { connectTimeout: 5_000, reconnectStrategy: false } });
+  let connectedOnce = false;
+  const client = createClient({
+    url,
+    // Requests fail at once while Redis is away instead of queueing until it is back.
+    disableOfflineQueue: true,
+    socket: {
+      connectTimeout: 5_000,
+      // A Redis that is not there at start-up is a configuration error, said once; one that
+      // goes away later is a blip, retried with backoff until it returns.
+      reconnectStrategy: (retries, cause) =>
+        connectedOnce ? Math.min(100 * 2 ** retries, 2_000) : cause,
+    },
+  });
   client.on('error', (error) =>
     console.error(`demo app: Redis session store: ${(error as Error).message}`),
   );
+  client.on('ready', () => {
+    connectedOnce = true;
+  });
   try {
     await client.connect();
   } catch (error) {
@@ -25,7 +40,7 @@ export async function connectRedisSessionStore(url: string): Promise<SharedSessi
   return {
     store: new RedisStore({ client, prefix: 'demo:sess:' }),
     close: async () => {
-      await client.close();
+      if (client.isOpen) await client.close();
     },
   };
 }

@@ -52,6 +52,35 @@ describe.runIf(redisAvailable())('the demo app with SESSION_REDIS_URL', () => {
     await ownConnection.close();
   });
 
+  it('comes back by itself when Redis restarts', async () => {
+    const browser = new Browser();
+    const login = await browser.open(`${demo.appUrl}/login`);
+    const dashboard = await browser.submit(userPicker(login), {
+      user_id: seededUser(demo.provider.seed, 'grace.li').id,
+    });
+    expect(dashboard.url).toBe(`${demo.appUrl}/dashboard`);
+
+    await redis.stop();
+    const during = await browser.open(`${demo.appUrl}/dashboard`);
+    expect(during.status).toBeGreaterThanOrEqual(500);
+
+    redis = await startRedis(redis.port);
+    // The client reconnects with backoff (at most 2 s); nothing restarts the app.
+    let after = await browser.open(`${demo.appUrl}/`);
+    for (let attempt = 0; after.status !== 200 && attempt < 50; attempt += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      after = await browser.open(`${demo.appUrl}/`);
+    }
+    expect(after.status).toBe(200);
+    // Redis kept nothing across the restart; signing in again (the provider still knows the
+    // user, so no picker) stores a new session there.
+    expect((await browser.open(`${demo.appUrl}/login`)).url).toBe(`${demo.appUrl}/dashboard`);
+    const stored = await new Promise<string[]>((resolve, reject) =>
+      shared.store.ids((error, ids) => (error ? reject(error) : resolve(ids))),
+    );
+    expect(stored.length).toBeGreaterThan(0);
+  });
+
   it('refuses an unreachable Redis with a clear message', async () => {
     await expect(connectRedisSessionStore('redis://127.0.0.1:1')).rejects.toThrow(
       /cannot reach the Redis session store at redis:\/\/127\.0\.0\.1:1/,
