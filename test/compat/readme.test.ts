@@ -41,27 +41,37 @@ describe('README: Point your Okta app at Understudy', () => {
   });
 
   it('names only variables the tested apps (or their libraries) read', () => {
-    for (const block of blocks) {
-      for (const name of Object.keys(block)) {
-        if (name === 'NODE_EXTRA_CA_CERTS' || readByLibraries.includes(name)) continue;
-        expect(
-          fixtures.some((source) => source.includes(name)),
-          name,
-        ).toBe(true);
-      }
+    const ours = blocks
+      .flatMap((block) => Object.keys(block))
+      .filter((name) => name !== 'NODE_EXTRA_CA_CERTS' && !readByLibraries.includes(name));
+    expect(ours).toContain('OKTA_OAUTH2_ISSUER');
+    for (const name of ours) {
+      expect(
+        fixtures.some((source) => source.includes(name)),
+        name,
+      ).toBe(true);
     }
   });
 
   it("uses the seeded client's id and secret, and the default issuer", async () => {
     const client = seededClient(await loadSeed(), 'your-app');
-    for (const block of blocks) {
-      for (const [name, value] of Object.entries(block)) {
-        if (name.endsWith('CLIENT_ID')) expect(value).toBe(client.client_id);
-        if (name.endsWith('CLIENT_SECRET')) expect(value).toBe(client.client_secret);
-        if (name.endsWith('ISSUER') || name === 'ISSUER_BASE_URL') {
-          expect(value).toMatch(/^https?:\/\/localhost:4000\/oauth2\/default$/);
-        }
-      }
+    const values = (matches: (name: string) => boolean) =>
+      blocks.flatMap((block) =>
+        Object.entries(block)
+          .filter(([name]) => matches(name))
+          .map(([, value]) => value),
+      );
+    const ids = values((name) => name.endsWith('CLIENT_ID'));
+    const secrets = values((name) => name.endsWith('CLIENT_SECRET'));
+    const issuers = values((name) => name.endsWith('ISSUER') || name === 'ISSUER_BASE_URL');
+    // The Okta block and the express-openid-connect block each name a client.
+    expect(ids.length).toBeGreaterThanOrEqual(2);
+    expect(secrets).toHaveLength(ids.length);
+    expect(issuers.length).toBeGreaterThanOrEqual(3);
+    expect(new Set(ids)).toEqual(new Set([client.client_id]));
+    expect(new Set(secrets)).toEqual(new Set([client.client_secret]));
+    for (const issuer of issuers) {
+      expect(issuer).toMatch(/^https?:\/\/localhost:4000\/oauth2\/default$/);
     }
   });
 });
