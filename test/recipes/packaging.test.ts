@@ -10,14 +10,16 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumAvailable, chromiumPath } from '../helpers/chromium.js';
+import { writeOfflineProject } from '../helpers/offline-install.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
-const ourPackage = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 const project = mkdtempSync(join(tmpdir(), 'understudy-recipes-'));
-// A clean environment (no vitest worker or npm script settings), the project's Node first.
+// A clean environment (no vitest worker or npm script settings), the project's Node first;
+// npm's cache stays the one this run's `npm ci` filled, which the offline install reads.
 const inherited = Object.fromEntries(
   Object.entries(process.env).filter(
-    ([name]) => !/^(npm_|VITEST|NODE_OPTIONS$|NODE_ENV$|TEST$)/.test(name),
+    ([name]) =>
+      name === 'npm_config_cache' || !/^(npm_|VITEST|NODE_OPTIONS$|NODE_ENV$|TEST$)/.test(name),
   ),
 );
 const env = {
@@ -58,24 +60,22 @@ beforeAll(() => {
     .trim()
     .split('\n')
     .pop();
-  writeFileSync(
-    join(project, 'package.json'),
-    JSON.stringify({ name: 'recipes', private: true, type: 'module' }, null, 2),
-  );
-  const dev = ourPackage.devDependencies;
-  const install = run('npm', [
-    'install',
-    '--prefer-offline',
-    '--no-audit',
-    '--no-fund',
-    '--loglevel=error',
-    join(project, tarball ?? ''),
-    `vitest@${dev.vitest}`,
-    `@playwright/test@${dev['@playwright/test']}`,
-    `@types/node@${dev['@types/node']}`,
+  writeOfflineProject(root, project, join(project, tarball ?? ''), [
+    'vitest',
+    '@playwright/test',
+    '@types/node',
   ]);
+  const flags = ['--no-audit', '--no-fund', '--loglevel=error'];
+  // From the cache `npm ci` filled for this repository: no registry, so no cold-cache wait.
+  let install = run('npm', ['ci', '--offline', ...flags]);
+  if (install.code !== 0) {
+    console.warn(
+      `packaging test: the offline install failed, installing from the registry:\n${install.output}`,
+    );
+    install = run('npm', ['ci', ...flags], 600_000);
+  }
   if (install.code !== 0)
-    throw new Error(`npm install failed (${install.code}, ${install.signal}):\n${install.output}`);
+    throw new Error(`npm ci failed (${install.code}, ${install.signal}):\n${install.output}`);
   for (const [name, content] of readmeFiles()) writeFileSync(join(project, name), content);
   writeFileSync(
     join(project, 'tsconfig.json'),
@@ -92,7 +92,7 @@ beforeAll(() => {
       include: ['*.ts'],
     }),
   );
-}, 300_000);
+}, 720_000);
 afterAll(() => rmSync(project, { recursive: true, force: true }));
 
 describe('the packed package', () => {
