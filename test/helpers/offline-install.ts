@@ -86,7 +86,10 @@ export function writeOfflineProject(
     for (const name of Object.keys(wanted)) {
       const path = resolve(from, name);
       if (!path || packages[path]) continue;
-      const { dev: _dev, devOptional: _devOptional, ...entry } = ours[path] ?? {};
+      // Dev-only here, but the scratch project's own dependencies there.
+      const entry: LockEntry = Object.fromEntries(
+        Object.entries(ours[path] ?? {}).filter(([key]) => key !== 'dev' && key !== 'devOptional'),
+      );
       packages[path] = entry;
       queue.push([
         path,
