@@ -1,0 +1,41 @@
+import type { Middleware } from 'koa';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { issuerDebug, warnOnForeignHost } from '../../../../provider/okta/issuer-debug.js';
+import { callMiddleware } from '../../../helpers/koa.js';
+
+afterEach(() => vi.restoreAllMocks());
+
+const server = {
+  id: 'default',
+  audience: 'api://default',
+  scopes: [],
+  refreshTokenLifetimeSeconds: 1,
+};
+
+describe('the issuer check', () => {
+  it('tells whether the request came in on the issuer host', async () => {
+    const answer = await callMiddleware(
+      [issuerDebug('http://localhost:4000/oauth2/default', server, [])],
+      { headers: { accept: 'application/json' } },
+    );
+    expect(answer.json()).toMatchObject({
+      issuer: 'http://localhost:4000/oauth2/default',
+      issuerMatchesRequest: false,
+      audience: 'api://default',
+    });
+  });
+
+  it('warns once per foreign host, and never for the issuer host', async () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    const check = warnOnForeignHost('http://localhost:4000/oauth2/default');
+    const pass: Middleware = (ctx) => {
+      ctx.body = 'ok';
+    };
+    for (let i = 0; i < 3; i += 1) {
+      await callMiddleware([check, pass], { headers: { host: 'elsewhere.test' } });
+    }
+    await callMiddleware([check, pass], { headers: { host: 'localhost:4000' } });
+    expect(warn).toHaveBeenCalledTimes(1);
+    expect(String(warn.mock.calls[0]?.[0])).toContain('http://elsewhere.test');
+  });
+});
