@@ -3,6 +3,7 @@
  * refuses stops start-up with the seed path instead of failing the first login.
  */
 import type Provider from 'oidc-provider';
+import { errors } from 'oidc-provider';
 import { SeedError } from '../../seed/errors.js';
 import type { Seed } from '../../seed/schema.js';
 
@@ -17,11 +18,11 @@ export async function assertClientsAccepted(
       try {
         await provider.Client.find(client.client_id);
       } catch (error) {
-        const { error_description, message } = error as {
-          error_description?: string;
-          message: string;
-        };
-        problems.push(`clients[${index}]: ${error_description ?? message}`);
+        const problem =
+          error instanceof errors.OIDCProviderError
+            ? (error.error_description ?? error.message)
+            : (error as Error).message;
+        problems.push(`clients[${index}]: ${problem}`);
       }
     }
     if (problems.length) throw new SeedError(source, problems);

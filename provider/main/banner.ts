@@ -1,4 +1,5 @@
 import type { Seed } from '../../seed/schema.js';
+import { pathFor } from '../okta/index.js';
 
 export function renderBanner(
   issuers: ReadonlyMap<string, string>,
@@ -15,7 +16,7 @@ export function renderBanner(
   const row = (label: string, value: string) => `  ${label.padEnd(20)}${value}`;
   for (const [id, issuer] of issuers) {
     lines.push(row(`issuer (${id})`, issuer));
-    lines.push(row('discovery', `${issuer}/.well-known/openid-configuration`));
+    lines.push(row('discovery', `${issuer}${pathFor('discovery')}`));
   }
   lines.push(row('listening on', info.listening));
   lines.push(row('seed', info.seedPath));

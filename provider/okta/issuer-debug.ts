@@ -8,10 +8,11 @@ import { requestOrigin } from '../http/request-origin.js';
 import { renderDebugPage } from '../views/debug-page.js';
 
 export function issuerDebug(
-  issuer: string,
+  urls: { issuer: string; discovery: string; jwks: string },
   server: SeedAuthorizationServer,
   clients: readonly SeedClient[],
 ): Middleware {
+  const { issuer } = urls;
   const issuerOrigin = new URL(issuer).origin;
   return async (ctx) => {
     const origin = requestOrigin(ctx);
@@ -22,13 +23,15 @@ export function issuerDebug(
         requestOrigin: origin,
         audience: server.audience,
         issuerMatchesRequest: origin === issuerOrigin,
-        discovery: `${issuer}/.well-known/openid-configuration`,
+        discovery: urls.discovery,
       };
       return;
     }
     ctx.type = 'html';
     ctx.body = renderDebugPage({
       issuer,
+      discoveryUrl: urls.discovery,
+      jwksUrl: urls.jwks,
       requestOrigin: origin,
       audience: server.audience,
       clients,

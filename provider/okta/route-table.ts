@@ -121,7 +121,15 @@ export function oktaRoutes(options: OktaRoutesOptions): Middleware {
   route(['POST'], 'revocation', jwt.revocation);
   route(['GET', 'POST'], 'end_session', immediateLogout(provider));
   // Understudy's own pages, which never reach the provider.
-  route(['GET'], 'debug', issuerDebug(issuer, server, seed.clients));
+  route(
+    ['GET'],
+    'debug',
+    issuerDebug(
+      { issuer, discovery: `${issuer}${paths.discovery}`, jwks: `${issuer}${paths.jwks}` },
+      server,
+      seed.clients,
+    ),
+  );
   route(['GET'], 'interaction', interactions.show);
   route(['POST'], 'interaction.login', interactions.login);
   route(['POST'], 'interaction.confirm', interactions.confirm);

@@ -3,6 +3,8 @@ import { renderPage } from './layout.js';
 
 export interface DebugPageInput {
   issuer: string;
+  discoveryUrl: string;
+  jwksUrl: string;
   requestOrigin: string;
   audience: string;
   clients: readonly { client_id: string; client_name: string; redirect_uris: readonly string[] }[];
@@ -11,6 +13,8 @@ export interface DebugPageInput {
 /** The setup facts people get wrong most: the exact issuer, and which host they came in on. */
 export function renderDebugPage({
   issuer,
+  discoveryUrl,
+  jwksUrl,
   requestOrigin,
   audience,
   clients,
@@ -34,9 +38,9 @@ export function renderDebugPage({
           <dt>issuer</dt>
           <dd><code>${issuer}</code></dd>
           <dt>discovery</dt>
-          <dd><code>${issuer}/.well-known/openid-configuration</code></dd>
+          <dd><code>${discoveryUrl}</code></dd>
           <dt>JWKS</dt>
-          <dd><code>${issuer}/v1/keys</code></dd>
+          <dd><code>${jwksUrl}</code></dd>
           <dt>audience</dt>
           <dd><code>${audience}</code></dd>
           <dt>this request</dt>

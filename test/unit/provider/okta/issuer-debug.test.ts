@@ -15,7 +15,17 @@ const server = {
 describe('the issuer check', () => {
   it('tells whether the request came in on the issuer host', async () => {
     const answer = await callMiddleware(
-      [issuerDebug('http://localhost:4000/oauth2/default', server, [])],
+      [
+        issuerDebug(
+          {
+            issuer: 'http://localhost:4000/oauth2/default',
+            discovery: 'http://localhost:4000/oauth2/default/.well-known/openid-configuration',
+            jwks: 'http://localhost:4000/oauth2/default/v1/keys',
+          },
+          server,
+          [],
+        ),
+      ],
       { headers: { accept: 'application/json' } },
     );
     expect(answer.json()).toMatchObject({
