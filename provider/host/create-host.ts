@@ -1,7 +1,7 @@
 /**
- * createHost: the Koa host. Its own routes (health, Okta's /activate), whatever the composition
- * root puts in front (the control API), then one authorization server per /oauth2/{id}, each
- * with its route table; one error boundary around all of it.
+ * createHost: the Koa host. Its own route (health), whatever the composition root puts in
+ * front (the control API), one authorization server per /oauth2/{id}, each with its route
+ * table, then Okta's org-level routes; one error boundary around all of it.
  */
 import Router from '@koa/router';
 import Koa, { type Middleware } from 'koa';
@@ -11,14 +11,15 @@ import { createAccountStore } from '../oidc/accounts.js';
 import type { KeyMaterial } from '../oidc/keys.js';
 import { createProvider } from '../oidc/provider.js';
 import {
-  activateRedirect,
   authorizationServerPath,
   OktaNotFound,
   oktaConfiguration,
+  oktaOrgRoutes,
   oktaRoutes,
   pathFor,
   type RevokedTokens,
   type RouteName,
+  type SessionTokens,
 } from '../okta/index.js';
 import type { AdapterFactory } from '../store/memory-adapter.js';
 import { errorBoundary } from './error-boundary.js';
@@ -32,6 +33,10 @@ export interface CreateHostOptions {
   storageFor: (serverId: string) => AdapterFactory;
   /** Revoked JWT access tokens of each authorization server, by id. */
   revokedFor: (serverId: string) => RevokedTokens;
+  /** Okta sessionTokens of the org, kept across rebuilds like the storage. */
+  sessionTokens: SessionTokens;
+  /** Served over HTTPS: session cookies may then travel cross-site (SameSite=None; Secure). */
+  crossSiteCookies: boolean;
   /** Middleware in front of the authorization servers, inside the error boundary. */
   use?: readonly Middleware[] | undefined;
   /** Steps run first on a route of an authorization server. */
@@ -49,7 +54,8 @@ export interface UnderstudyHost {
 }
 
 export function createHost(options: CreateHostOptions): UnderstudyHost {
-  const { issuerBase, seed, keys } = options;
+  const { issuerBase, seed, keys, sessionTokens } = options;
+  const cookie = { httpOnly: true, sameSite: options.crossSiteCookies ? 'none' : 'lax' } as const;
   const app = new Koa();
   // The providers run on this app's ctx.cookies, so both must sign with the same keys.
   app.keys = [...keys.cookieSecrets];
@@ -71,6 +77,7 @@ export function createHost(options: CreateHostOptions): UnderstudyHost {
       keys,
       adapter: options.storageFor(server.id),
       cookiePrefix: `understudy_${server.id}`,
+      crossSiteCookies: options.crossSiteCookies,
       interactionUrl: (uid) => `${prefix}${pathFor('interaction', { uid })}`,
       overlay: okta.overlay,
     });
@@ -87,6 +94,8 @@ export function createHost(options: CreateHostOptions): UnderstudyHost {
         accounts,
         keys,
         revoked: options.revokedFor(server.id),
+        sessionTokens,
+        cookie,
         csrfSecret: keys.cookieSecrets[0] ?? '',
         before: options.before && ((route) => options.before?.(route, server)),
         autoLogin: options.autoLogin,
@@ -100,15 +109,22 @@ export function createHost(options: CreateHostOptions): UnderstudyHost {
     ctx.body = { status: 'ok' };
   });
   const [first] = seed.authorizationServers;
-  if (first) {
-    const verification = `${authorizationServerPath(first.id)}${pathFor('code_verification')}`;
-    root.get('activate', '/activate', activateRedirect(verification));
-  }
+  const org = oktaOrgRoutes({
+    issuerBase,
+    seed,
+    accounts,
+    providers: [...providers.values()],
+    sessionTokens,
+    cookie,
+    verificationPath:
+      first && `${authorizationServerPath(first.id)}${pathFor('code_verification')}`,
+  });
 
   app.use(errorBoundary);
   app.use(root.routes());
   for (const middleware of options.use ?? []) app.use(middleware);
   app.use(mountAuthorizationServers(servers));
+  app.use(org);
   app.use((ctx) => {
     throw new OktaNotFound(ctx.method, ctx.path);
   });

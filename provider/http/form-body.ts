@@ -18,6 +18,13 @@ export async function readFormBody(ctx: Context): Promise<URLSearchParams> {
   return new URLSearchParams(body.toString('utf8'));
 }
 
+/** Replaces the form body the provider will read (content-length with it). */
+export function replaceFormBody(ctx: Context, form: URLSearchParams): void {
+  const body = Buffer.from(form.toString());
+  ctx.req.headers['content-length'] = String(body.length);
+  ctx.req = replayable(ctx.req, body);
+}
+
 function replayable(req: IncomingMessage, body: Buffer): IncomingMessage {
   const replay = Readable.from([body]);
   return new Proxy(req, {

@@ -19,7 +19,7 @@ import { createControl, type UnderstudyControl } from '../control/controller.js'
 import { injectedFailures } from '../control/inject-failures.js';
 import { createHost, type UnderstudyHost } from '../host/create-host.js';
 import { type KeyMaterial, loadOrCreateKeys } from '../oidc/keys.js';
-import { RevokedTokens } from '../okta/index.js';
+import { RevokedTokens, SessionTokens } from '../okta/index.js';
 import { createMemoryAdapterFactory } from '../store/memory-adapter.js';
 import { assertClientsAccepted } from './assert-clients-accepted.js';
 
@@ -76,6 +76,7 @@ export async function listen(options: ListenOptions): Promise<RunningProvider> {
   // changed user or key.
   const storageFor = keptPerServer(createMemoryAdapterFactory);
   const revokedFor = keptPerServer(() => new RevokedTokens());
+  const sessionTokens = new SessionTokens();
   const state = options.control ? new ControlState() : undefined;
   let control: UnderstudyControl | undefined = undefined;
   let queue: Promise<void> = Promise.resolve();
@@ -86,6 +87,8 @@ export async function listen(options: ListenOptions): Promise<RunningProvider> {
       keys,
       storageFor,
       revokedFor,
+      sessionTokens,
+      crossSiteCookies: tls !== undefined,
       // The control plane reaches the core only through these three options.
       ...(state && control
         ? {

@@ -25,6 +25,11 @@ export interface CreateProviderOptions {
   adapter: AdapterFactory;
   /** Several providers share one host, so each keeps its cookies under its own names. */
   cookiePrefix: string;
+  /**
+   * Over HTTPS the cookies are SameSite=None (and Secure), so a session reaches the provider
+   * from a page on another site, as in a hidden iframe; over plain http browsers refuse None.
+   */
+  crossSiteCookies: boolean;
   /** Where the login and consent pages of an interaction are. */
   interactionUrl: (uid: string) => string;
   /** Laid over the standard configuration (nested options merge, the rest replaces). */
@@ -40,6 +45,8 @@ export function createProvider(options: CreateProviderOptions): Provider {
     jwks: { keys: keys.signingKeys.map((key) => ({ ...key })) },
     cookies: {
       keys: [...keys.cookieSecrets],
+      long: { httpOnly: true, sameSite: options.crossSiteCookies ? 'none' : 'lax' },
+      short: { httpOnly: true, sameSite: options.crossSiteCookies ? 'none' : 'lax' },
       names: {
         session: `${cookiePrefix}_session`,
         interaction: `${cookiePrefix}_interaction`,

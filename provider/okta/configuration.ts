@@ -14,6 +14,7 @@ import { oktaFindAccount } from './id-token-claims.js';
 import { deferLogout } from './immediate-logout.js';
 import { allowImplicitOnLocalhost } from './implicit-on-localhost.js';
 import { injectedConsentParam } from './offline-access.js';
+import { registerPostMessageMode } from './post-message-mode.js';
 import { providerPaths } from './route-table.js';
 
 export const tokenLifetimes = {
@@ -24,6 +25,8 @@ export const tokenLifetimes = {
 } as const;
 
 const twoWeeks = 14 * 24 * 3600;
+/** How long a browser session lasts, and what the Sessions API's refresh extends it by. */
+export const sessionLifetime = twoWeeks;
 
 export interface OktaConfigurationOptions {
   server: SeedAuthorizationServer;
@@ -104,11 +107,17 @@ export function oktaConfiguration({ server, seed, accounts }: OktaConfigurationO
       Interaction: 3600,
       RefreshToken: server.refreshTokenLifetimeSeconds,
       Grant: Math.max(server.refreshTokenLifetimeSeconds, twoWeeks),
-      Session: twoWeeks,
+      Session: sessionLifetime,
       BackchannelAuthenticationRequest: 600,
     },
   };
-  return { overlay, adapt: allowImplicitOnLocalhost };
+  return {
+    overlay,
+    adapt(provider) {
+      allowImplicitOnLocalhost(provider);
+      registerPostMessageMode(provider, seedClients);
+    },
+  };
 }
 
 /** Confidential clients (resource servers) may introspect any token; public ones their own. */

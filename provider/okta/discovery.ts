@@ -3,6 +3,7 @@
  * Okta-shaped values are applied to the response on its way out.
  */
 import type { Middleware } from 'koa';
+import { postMessageMode } from './post-message-mode.js';
 
 // What the seed can register and the provider checks; Okta also offers the JWT methods.
 const clientAuthMethods = ['client_secret_basic', 'client_secret_post', 'none'];
@@ -52,7 +53,7 @@ export function oktaDiscovery(document: 'openid' | 'oauth'): Middleware {
     const body = ctx.body as Record<string, unknown>;
     const shaped: Record<string, unknown> = {
       ...body,
-      response_modes_supported: ['query', 'fragment', 'form_post'],
+      response_modes_supported: ['query', 'fragment', 'form_post', postMessageMode],
       subject_types_supported: ['public'],
       id_token_signing_alg_values_supported: ['RS256'],
       token_endpoint_auth_methods_supported: clientAuthMethods,

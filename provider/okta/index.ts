@@ -4,9 +4,10 @@
  * the org root.
  */
 export { OktaNotFound } from './api-error.js';
-export { activateRedirect } from './activate.js';
 export { oktaConfiguration, tokenLifetimes } from './configuration.js';
+export { oktaOrgRoutes } from './org-routes.js';
 export { RevokedTokens } from './revoked-tokens.js';
+export { SessionTokens } from './session-tokens.js';
 export {
   authorizationServerPath,
   oktaRoutes,

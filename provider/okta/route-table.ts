@@ -20,7 +20,12 @@ import { immediateLogout } from './immediate-logout.js';
 import { issuerDebug, warnOnForeignHost } from './issuer-debug.js';
 import { jwtAccessTokenEndpoints } from './jwt-access-tokens.js';
 import { offlineAccessWithoutConsent, onlyInjectedConsent } from './offline-access.js';
+import { publicClientBasic } from './public-client-basic.js';
 import type { RevokedTokens } from './revoked-tokens.js';
+import { sessionLifetime } from './configuration.js';
+import type { SessionCookieOptions } from './browser-session.js';
+import { sessionTokenAuthorize } from './session-token-login.js';
+import type { SessionTokens } from './session-tokens.js';
 
 /** Okta's paths for oidc-provider's routes, by oidc-provider's names. */
 export const providerPaths = {
@@ -66,6 +71,9 @@ export interface OktaRoutesOptions {
   accounts: AccountStore;
   keys: KeyMaterial;
   revoked: RevokedTokens;
+  sessionTokens: SessionTokens;
+  /** How the browser session cookie is set (SameSite=None over HTTPS). */
+  cookie: SessionCookieOptions;
   csrfSecret: string;
   /** Steps run first on a route (the control plane's injected failures). */
   before?: ((route: RouteName) => Middleware | undefined) | undefined;
@@ -113,12 +121,22 @@ export function oktaRoutes(options: OktaRoutesOptions): Middleware {
 
   route(['GET'], 'discovery', oktaDiscovery('openid'));
   route(['GET'], 'oauth_discovery', oktaDiscovery('oauth'));
-  route(['GET'], 'authorization', offlineAccessWithoutConsent);
+  route(
+    ['GET'],
+    'authorization',
+    sessionTokenAuthorize({
+      provider,
+      sessionTokens: options.sessionTokens,
+      sessionTtlSeconds: sessionLifetime,
+      cookie: options.cookie,
+    }),
+    offlineAccessWithoutConsent,
+  );
   route(['POST'], 'token');
   route(['POST'], 'device_authorization', deviceAuthorizationInterval);
   route(['GET', 'POST'], 'userinfo', jwt.userinfo);
-  route(['POST'], 'introspection', jwt.introspection);
-  route(['POST'], 'revocation', jwt.revocation);
+  route(['POST'], 'introspection', publicClientBasic(clients), jwt.introspection);
+  route(['POST'], 'revocation', publicClientBasic(clients), jwt.revocation);
   route(['GET', 'POST'], 'end_session', immediateLogout(provider));
   // Understudy's own pages, which never reach the provider.
   route(

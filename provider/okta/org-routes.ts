@@ -1,0 +1,104 @@
+/**
+ * Okta's routes at the org root, in one table: /activate for the device flow, and the APIs an
+ * Okta browser app calls there: the Classic Authentication API, the Sessions API, and
+ * sessionCookieRedirect. Any other /api/v1 path is an Okta-shaped 404 that says so.
+ */
+import Router from '@koa/router';
+import type { Middleware } from 'koa';
+import type Provider from 'oidc-provider';
+import type { Seed } from '../../seed/schema.js';
+import { originAllowed } from '../http/client-origins.js';
+import type { AccountStore } from '../oidc/accounts.js';
+import { activateRedirect } from './activate.js';
+import { credentialedCors } from './api-cors.js';
+import { OktaApiError } from './api-error.js';
+import { authnApi } from './authn-api.js';
+import type { SessionCookieOptions } from './browser-session.js';
+import { sessionLifetime } from './configuration.js';
+import { sessionCookieRedirect } from './session-cookie-redirect.js';
+import type { SessionTokens } from './session-tokens.js';
+import { sessionsApi } from './sessions-api.js';
+
+export interface OktaOrgRoutesOptions {
+  /** The origin the issuers hang off, e.g. https://localhost:4000. */
+  issuerBase: string;
+  seed: Seed;
+  accounts: AccountStore;
+  /** The authorization servers' providers; the first one holds sessions the org routes start. */
+  providers: readonly Provider[];
+  sessionTokens: SessionTokens;
+  cookie: SessionCookieOptions;
+  /** Where the first authorization server verifies device codes. */
+  verificationPath: string | undefined;
+}
+
+export function oktaOrgRoutes(options: OktaOrgRoutesOptions): Middleware {
+  const { seed, providers } = options;
+  const trusted = (origin: string) => seed.clients.some((client) => originAllowed(client, origin));
+  const registered = (url: URL) =>
+    seed.clients.some((client) =>
+      client.redirect_uris.some((uri) => new URL(uri).href === url.href),
+    );
+  const sessions = sessionsApi({
+    providers,
+    accounts: options.accounts,
+    orgId: seed.org.id,
+    sessionTtlSeconds: sessionLifetime,
+    cookie: options.cookie,
+    origin: () => options.issuerBase,
+  });
+  const cors = credentialedCors(trusted, 'GET, POST, DELETE');
+
+  const router = new Router();
+  const route = (path: string, methods: string[], name: string, ...steps: Middleware[]) =>
+    router.register(path, methods, steps, { name });
+
+  if (options.verificationPath) {
+    route('/activate', ['GET'], 'activate', activateRedirect(options.verificationPath));
+  }
+  route(
+    '/api/v1/authn',
+    ['OPTIONS', 'POST'],
+    'authn',
+    cors,
+    authnApi({
+      accounts: options.accounts,
+      sessionTokens: options.sessionTokens,
+      passwordChanged: new Date(),
+    }),
+  );
+  route('/api/v1/sessions/me', ['OPTIONS', 'GET'], 'session', cors, sessions.get);
+  route('/api/v1/sessions/me', ['DELETE'], 'session.close', cors, sessions.close);
+  route(
+    '/api/v1/sessions/me/lifecycle/refresh',
+    ['OPTIONS', 'POST'],
+    'session.refresh',
+    cors,
+    sessions.refresh,
+  );
+  const [first] = providers;
+  if (first) {
+    route(
+      '/login/sessionCookieRedirect',
+      ['GET'],
+      'session_cookie_redirect',
+      sessionCookieRedirect({
+        provider: first,
+        sessionTokens: options.sessionTokens,
+        mayRedirectTo: (url) => registered(url) || trusted(url.origin),
+        sessionTtlSeconds: sessionLifetime,
+        cookie: options.cookie,
+      }),
+    );
+  }
+  router.all('not_emulated', '/api/v1/{*rest}', (ctx) => {
+    throw new OktaApiError(
+      404,
+      'E0000007',
+      `Not found: Resource not found: ${ctx.path} (${ctx.method}); Understudy does not emulate this Okta API`,
+    );
+  });
+
+  // The router's middleware types the context it adds params to; the host passes a plain one.
+  return router.routes() as unknown as Middleware;
+}
