@@ -129,6 +129,38 @@ describe('response_mode=okta_post_message', () => {
     expect(tokens.claims()?.sub).toBe(carol.id);
   });
 
+  it('posts implicit tokens, and consent_required for a client the user has not consented to', async () => {
+    const { browser } = await spaSignIn('openid');
+    const yourApp = seededClient(provider.seed, 'your-app');
+    const implicit = await browser.open(
+      authorizeUrl({
+        client_id: yourApp.client_id,
+        redirect_uri: yourApp.redirect_uris[0] ?? '',
+        response_type: 'id_token',
+        nonce: 'nonce-1',
+        prompt: 'none',
+        response_mode: 'okta_post_message',
+      }),
+    );
+    const tokens = postedMessage(implicit.body);
+    expect(tokens.targetOrigin).toBe(new URL(yourApp.redirect_uris[0] ?? '').origin);
+    expect(tokens.message).toMatchObject({ id_token: expect.any(String), state: 'state-123' });
+
+    const partner = seededClient(provider.seed, 'partner');
+    const consent = await browser.open(
+      authorizeUrl({
+        client_id: partner.client_id,
+        redirect_uri: partner.redirect_uris[0] ?? '',
+        prompt: 'none',
+        response_mode: 'okta_post_message',
+      }),
+    );
+    expect(postedMessage(consent.body).message).toMatchObject({
+      error: 'consent_required',
+      state: 'state-123',
+    });
+  });
+
   it('never answers an unregistered redirect URI with a message', async () => {
     const response = await fetch(
       authorizeUrl({
