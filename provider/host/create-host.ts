@@ -23,6 +23,7 @@ import {
 } from '../okta/index.js';
 import type { AdapterFactory } from '../store/memory-adapter.js';
 import { errorBoundary } from './error-boundary.js';
+import { securityHeaders } from './security-headers.js';
 
 export interface CreateHostOptions {
   /** e.g. http://localhost:4000; each issuer is {issuerBase}/oauth2/{id}. */
@@ -120,6 +121,7 @@ export function createHost(options: CreateHostOptions): UnderstudyHost {
       first && `${authorizationServerPath(first.id)}${pathFor('code_verification')}`,
   });
 
+  app.use(securityHeaders);
   app.use(errorBoundary);
   app.use(root.routes());
   for (const middleware of options.use ?? []) app.use(middleware);

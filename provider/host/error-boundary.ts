@@ -9,6 +9,7 @@
  */
 import { HttpError, type Middleware } from 'koa';
 import { errors } from 'oidc-provider';
+import { cspNonce } from '../http/content-security.js';
 import { UnderstudyError } from '../http/errors.js';
 import { renderErrorPage } from '../views/error-page.js';
 
@@ -26,11 +27,14 @@ export const errorBoundary: Middleware = async (ctx, next) => {
     ctx.set('cache-control', 'no-store');
     if (!error.jsonOnly && ctx.accepts('json', 'html') === 'html') {
       ctx.type = 'html';
-      ctx.body = renderErrorPage({
-        error: error.error,
-        error_description: error.message,
-        hint: caught instanceof errors.SessionNotFound ? expiredInteraction : undefined,
-      });
+      ctx.body = renderErrorPage(
+        {
+          error: error.error,
+          error_description: error.message,
+          hint: caught instanceof errors.SessionNotFound ? expiredInteraction : undefined,
+        },
+        cspNonce(ctx),
+      );
     } else {
       ctx.body = error.body();
     }

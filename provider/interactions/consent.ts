@@ -5,6 +5,7 @@
 import type { Context } from 'koa';
 import type Provider from 'oidc-provider';
 import type { AccountStore } from '../oidc/accounts.js';
+import { cspNonce } from '../http/content-security.js';
 import { renderConsentPage } from '../views/consent-page.js';
 import type { InteractionCsrf } from './csrf.js';
 import { grantMissing } from './grants.js';
@@ -46,14 +47,17 @@ export function consentStep(options: ConsentStepOptions) {
       ];
       const { confirm, abort } = options.actions(details.uid);
       ctx.type = 'html';
-      ctx.body = renderConsentPage({
-        action: confirm,
-        abortAction: abort,
-        csrfToken: csrf.tokenFor(details.uid),
-        clientName: options.clientName(params.client_id),
-        userName: user?.login ?? session?.accountId ?? '',
-        scopes: [...new Set(scopes.length ? scopes : String(params.scope ?? '').split(' '))],
-      });
+      ctx.body = renderConsentPage(
+        {
+          action: confirm,
+          abortAction: abort,
+          csrfToken: csrf.tokenFor(details.uid),
+          clientName: options.clientName(params.client_id),
+          userName: user?.login ?? session?.accountId ?? '',
+          scopes: [...new Set(scopes.length ? scopes : String(params.scope ?? '').split(' '))],
+        },
+        cspNonce(ctx),
+      );
     },
 
     confirm: grant,

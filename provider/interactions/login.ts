@@ -6,6 +6,7 @@ import type { Context } from 'koa';
 import type Provider from 'oidc-provider';
 import type { SeedUser } from '../../seed/schema.js';
 import type { AccountStore } from '../oidc/accounts.js';
+import { cspNonce } from '../http/content-security.js';
 import { renderLoginPage } from '../views/login-page.js';
 import type { InteractionCsrf } from './csrf.js';
 
@@ -39,14 +40,17 @@ export function loginStep(options: LoginStepOptions) {
   ) => {
     const { login, abort } = options.actions(details.uid);
     ctx.type = 'html';
-    ctx.body = renderLoginPage({
-      action: login,
-      abortAction: abort,
-      csrfToken: csrf.tokenFor(details.uid),
-      clientName: options.clientName(details.params.client_id),
-      users: options.users,
-      ...extra,
-    });
+    ctx.body = renderLoginPage(
+      {
+        action: login,
+        abortAction: abort,
+        csrfToken: csrf.tokenFor(details.uid),
+        clientName: options.clientName(details.params.client_id),
+        users: options.users,
+        ...extra,
+      },
+      cspNonce(ctx),
+    );
   };
 
   return {

@@ -5,6 +5,7 @@
  */
 import Provider, { type ClientMetadata, type Configuration, type FindAccount } from 'oidc-provider';
 import type { SeedClient } from '../../seed/schema.js';
+import { cspNonce } from '../http/content-security.js';
 import type { AdapterFactory } from '../store/memory-adapter.js';
 import {
   renderDeviceSuccess,
@@ -68,29 +69,40 @@ export function createProvider(options: CreateProviderOptions): Provider {
         mask: '********',
         userCodeInputSource: (ctx, form, out) => {
           ctx.type = 'html';
-          ctx.body = renderUserCodeInput(form, out?.error_description);
+          ctx.body = renderUserCodeInput(form, out?.error_description, cspNonce(ctx));
         },
         userCodeConfirmSource: (ctx, form, client, _deviceInfo, userCode) => {
           ctx.type = 'html';
-          ctx.body = renderUserCodeConfirm(form, client.clientName ?? client.clientId, userCode);
+          ctx.body = renderUserCodeConfirm(
+            form,
+            client.clientName ?? client.clientId,
+            userCode,
+            cspNonce(ctx),
+          );
         },
         successSource: (ctx) => {
           ctx.type = 'html';
           const client = ctx.oidc.client;
-          ctx.body = renderDeviceSuccess(client?.clientName ?? client?.clientId ?? 'The device');
+          ctx.body = renderDeviceSuccess(
+            client?.clientName ?? client?.clientId ?? 'The device',
+            cspNonce(ctx),
+          );
         },
       },
       rpInitiatedLogout: {
         enabled: true,
         postLogoutSuccessSource: (ctx) => {
           ctx.type = 'html';
-          ctx.body = renderLoggedOut();
+          ctx.body = renderLoggedOut(cspNonce(ctx));
         },
       },
     },
     renderError: (ctx, out) => {
       ctx.type = 'html';
-      ctx.body = renderErrorPage({ error: out.error, error_description: out.error_description });
+      ctx.body = renderErrorPage(
+        { error: out.error, error_description: out.error_description },
+        cspNonce(ctx),
+      );
     },
   };
 

@@ -6,6 +6,7 @@
 import type { Middleware } from 'koa';
 import type Provider from 'oidc-provider';
 import type { KoaContextWithOIDC } from 'oidc-provider';
+import { cspNonce } from '../http/content-security.js';
 import { renderLogoutConfirm } from '../views/logout-pages.js';
 
 const logoutPending = Symbol('logoutPending');
@@ -22,7 +23,7 @@ export function deferLogout(ctx: KoaContextWithOIDC, form: string): void {
     return;
   }
   ctx.type = 'html';
-  ctx.body = renderLogoutConfirm(form);
+  ctx.body = renderLogoutConfirm(form, cspNonce(ctx));
 }
 
 export function immediateLogout(provider: Provider): Middleware {

@@ -4,6 +4,7 @@
  */
 import type { Middleware } from 'koa';
 import type { SeedAuthorizationServer, SeedClient } from '../../seed/schema.js';
+import { cspNonce } from '../http/content-security.js';
 import { requestOrigin } from '../http/request-origin.js';
 import { renderDebugPage } from '../views/debug-page.js';
 
@@ -28,14 +29,17 @@ export function issuerDebug(
       return;
     }
     ctx.type = 'html';
-    ctx.body = renderDebugPage({
-      issuer,
-      discoveryUrl: urls.discovery,
-      jwksUrl: urls.jwks,
-      requestOrigin: origin,
-      audience: server.audience,
-      clients,
-    });
+    ctx.body = renderDebugPage(
+      {
+        issuer,
+        discoveryUrl: urls.discovery,
+        jwksUrl: urls.jwks,
+        requestOrigin: origin,
+        audience: server.audience,
+        clients,
+      },
+      cspNonce(ctx),
+    );
   };
 }
 

@@ -5,10 +5,10 @@
  * redirect_uri the provider has already checked against the client's registration, and only
  * the client's own origins may frame it.
  */
-import { randomBytes } from 'node:crypto';
 import type Provider from 'oidc-provider';
 import type { KoaContextWithOIDC } from 'oidc-provider';
 import type { SeedClient } from '../../seed/schema.js';
+import { contentSecurityPolicy, cspNonce } from '../http/content-security.js';
 import { renderPostMessagePage } from '../views/post-message-page.js';
 
 export const postMessageMode = 'okta_post_message';
@@ -23,14 +23,13 @@ export function registerPostMessageMode(
       const targetOrigin = new URL(redirectUri).origin;
       const client = clients.get(ctx.oidc.client?.clientId ?? '');
       const ancestors = [...new Set([targetOrigin, ...(client?.allowedOrigins ?? [])])];
-      const nonce = randomBytes(16).toString('base64');
+      const nonce = cspNonce(ctx);
       ctx.status = 200;
       ctx.type = 'html';
       ctx.set('cache-control', 'no-store');
-      ctx.set(
-        'content-security-policy',
-        `default-src 'none'; script-src 'nonce-${nonce}'; frame-ancestors ${ancestors.join(' ')}; base-uri 'none'; form-action 'none'`,
-      );
+      // Framed by the client's own pages, unlike every other page of the provider.
+      ctx.set('content-security-policy', contentSecurityPolicy(nonce, ancestors.join(' ')));
+      ctx.remove('x-frame-options');
       ctx.body = renderPostMessagePage({ message: response, targetOrigin, nonce });
     },
   );

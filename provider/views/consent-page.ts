@@ -10,7 +10,7 @@ export interface ConsentPageInput {
   scopes: readonly string[];
 }
 
-export function renderConsentPage(input: ConsentPageInput): string {
+export function renderConsentPage(input: ConsentPageInput, nonce: string): string {
   const { action, abortAction, csrfToken, clientName, userName, scopes } = input;
   const csrf = html`<input type="hidden" name="csrf" value="${csrfToken}" />`;
   return renderPage(
@@ -29,5 +29,6 @@ export function renderConsentPage(input: ConsentPageInput): string {
           ${csrf}<button class="secondary" type="submit">Deny</button>
         </form>
       </div>`,
+    nonce,
   );
 }

@@ -11,14 +11,10 @@ export interface DebugPageInput {
 }
 
 /** The setup facts people get wrong most: the exact issuer, and which host they came in on. */
-export function renderDebugPage({
-  issuer,
-  discoveryUrl,
-  jwksUrl,
-  requestOrigin,
-  audience,
-  clients,
-}: DebugPageInput): string {
+export function renderDebugPage(
+  { issuer, discoveryUrl, jwksUrl, requestOrigin, audience, clients }: DebugPageInput,
+  nonce: string,
+): string {
   const issuerOrigin = new URL(issuer).origin;
   const mismatch = issuerOrigin !== requestOrigin;
   return renderPage(
@@ -59,5 +55,6 @@ export function renderDebugPage({
           )}
         </dl>
       </section>`,
+    nonce,
   );
 }

@@ -4,7 +4,11 @@ import { renderPage } from './layout.js';
 // oidc-provider hands these pages its own, already-escaped form markup (with its xsrf field).
 const trusted = (markup: string) => new Html(markup);
 
-export function renderUserCodeInput(form: string, errorMessage?: string): string {
+export function renderUserCodeInput(
+  form: string,
+  errorMessage: string | undefined,
+  nonce: string,
+): string {
   return renderPage(
     'Activate a device',
     html`<h1>Activate a device</h1>
@@ -12,10 +16,16 @@ export function renderUserCodeInput(form: string, errorMessage?: string): string
       ${errorMessage ? html`<section class="error" role="alert">${errorMessage}</section>` : ''}
       ${trusted(form)}
       <div class="actions"><button type="submit" form="op.deviceInputForm">Continue</button></div>`,
+    nonce,
   );
 }
 
-export function renderUserCodeConfirm(form: string, clientName: string, userCode: string): string {
+export function renderUserCodeConfirm(
+  form: string,
+  clientName: string,
+  userCode: string,
+  nonce: string,
+): string {
   return renderPage(
     'Activate a device',
     html`<h1>Activate a device</h1>
@@ -35,13 +45,15 @@ export function renderUserCodeConfirm(form: string, clientName: string, userCode
           Cancel
         </button>
       </div>`,
+    nonce,
   );
 }
 
-export function renderDeviceSuccess(clientName: string): string {
+export function renderDeviceSuccess(clientName: string, nonce: string): string {
   return renderPage(
     'Device activated',
     html`<h1>Device activated</h1>
       <p class="lead">${clientName} is now signed in. You can close this page.</p>`,
+    nonce,
   );
 }

@@ -8,7 +8,10 @@ export interface ErrorPageInput {
 }
 
 /** A protocol or interaction error as a readable page: the OAuth code, never a stack trace. */
-export function renderErrorPage({ error, error_description, hint }: ErrorPageInput): string {
+export function renderErrorPage(
+  { error, error_description, hint }: ErrorPageInput,
+  nonce: string,
+): string {
   return renderPage(
     'Error',
     html`<h1>Something went wrong</h1>
@@ -25,5 +28,6 @@ export function renderErrorPage({ error, error_description, hint }: ErrorPageInp
         </dl>
       </section>
       ${hint ? html`<p>${hint}</p>` : ''}`,
+    nonce,
   );
 }

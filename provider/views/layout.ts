@@ -36,7 +36,8 @@ const styles = `
   dd { margin: 0; word-break: break-all; }
 `;
 
-export function renderPage(title: string, body: Html): string {
+/** A whole page; `nonce` is the response's CSP nonce, which lets its one style element in. */
+export function renderPage(title: string, body: Html, nonce: string): string {
   return html`<!doctype html>
     <html lang="en">
       <head>
@@ -44,7 +45,7 @@ export function renderPage(title: string, body: Html): string {
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <meta name="referrer" content="no-referrer" />
         <title>${title} · Understudy</title>
-        <style>
+        <style nonce="${nonce}">
           ${new Html(styles)}
         </style>
       </head>

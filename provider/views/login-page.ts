@@ -13,7 +13,7 @@ export interface LoginPageInput {
   message?: string | undefined;
 }
 
-export function renderLoginPage(input: LoginPageInput): string {
+export function renderLoginPage(input: LoginPageInput, nonce: string): string {
   const { action, abortAction, csrfToken, clientName, users, login, message } = input;
   const csrf = html`<input type="hidden" name="csrf" value="${csrfToken}" />`;
   return renderPage(
@@ -74,5 +74,6 @@ export function renderLoginPage(input: LoginPageInput): string {
         ${csrf}
         <div class="actions"><button class="secondary" type="submit">Deny</button></div>
       </form>`,
+    nonce,
   );
 }

@@ -2,7 +2,7 @@ import { Html, html } from './escape-html.js';
 import { renderPage } from './layout.js';
 
 /** oidc-provider's own form markup (its xsrf field), already escaped. */
-export function renderLogoutConfirm(form: string): string {
+export function renderLogoutConfirm(form: string, nonce: string): string {
   return renderPage(
     'Sign out',
     html`<h1>Sign out of Understudy?</h1>
@@ -11,13 +11,15 @@ export function renderLogoutConfirm(form: string): string {
       <div class="actions">
         <button type="submit" form="op.logoutForm" name="logout" value="yes">Sign out</button>
       </div>`,
+    nonce,
   );
 }
 
-export function renderLoggedOut(): string {
+export function renderLoggedOut(nonce: string): string {
   return renderPage(
     'Signed out',
     html`<h1>Signed out</h1>
       <p class="lead">You have been signed out.</p>`,
+    nonce,
   );
 }

@@ -26,37 +26,44 @@ const user: SeedUser = {
 
 describe('provider pages', () => {
   it('escape seed values on the login page', () => {
-    const page = renderLoginPage({
-      action: '/a',
-      abortAction: '/b',
-      csrfToken: evil,
-      clientName: evil,
-      users: [user],
-      login: evil,
-      message: evil,
-    });
+    const page = renderLoginPage(
+      {
+        action: '/a',
+        abortAction: '/b',
+        csrfToken: evil,
+        clientName: evil,
+        users: [user],
+        login: evil,
+        message: evil,
+      },
+      'n0nce',
+    );
     expect(page).not.toContain('<script>');
     expect(page.split(escaped).length - 1).toBeGreaterThanOrEqual(6);
   });
 
   it('escape the consent page and the error page', () => {
-    const consent = renderConsentPage({
-      action: '/a',
-      abortAction: '/b',
-      csrfToken: 't',
-      clientName: evil,
-      userName: evil,
-      scopes: [evil],
-    });
-    const error = renderErrorPage({ error: evil, error_description: evil, hint: evil });
+    const consent = renderConsentPage(
+      {
+        action: '/a',
+        abortAction: '/b',
+        csrfToken: 't',
+        clientName: evil,
+        userName: evil,
+        scopes: [evil],
+      },
+      'n0nce',
+    );
+    const error = renderErrorPage({ error: evil, error_description: evil, hint: evil }, 'n0nce');
     for (const page of [consent, error]) {
       expect(page).not.toContain('<script>');
       expect(page).toContain(escaped);
     }
   });
 
-  it('keep their own stylesheet intact', () => {
-    const page = renderErrorPage({ error: 'x' });
+  it('keep their own stylesheet intact, let in by the nonce', () => {
+    const page = renderErrorPage({ error: 'x' }, 'n0nce');
+    expect(page).toContain('<style nonce="n0nce">');
     expect(page).toContain('"Segoe UI"');
     expect(page).not.toContain('&quot;Segoe UI&quot;');
   });

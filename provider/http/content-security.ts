@@ -1,0 +1,30 @@
+/**
+ * The Content-Security-Policy of the provider's pages: nothing from anywhere, except the one
+ * style element (and any script) that carries this response's nonce; never framed.
+ */
+import { randomBytes } from 'node:crypto';
+import type { Context } from 'koa';
+
+const nonceKey = Symbol('cspNonce');
+
+export function contentSecurityPolicy(nonce: string, frameAncestors = "'none'"): string {
+  return [
+    "default-src 'none'",
+    `style-src 'nonce-${nonce}'`,
+    `script-src 'nonce-${nonce}'`,
+    "img-src 'self' data:",
+    "base-uri 'none'",
+    `frame-ancestors ${frameAncestors}`,
+  ].join('; ');
+}
+
+/** This response's nonce, made (with the policy that names it) on first use. */
+export function cspNonce(ctx: Context): string {
+  const state = ctx.state as Record<symbol, string | undefined>;
+  const existing = state[nonceKey];
+  if (existing) return existing;
+  const nonce = randomBytes(16).toString('base64');
+  state[nonceKey] = nonce;
+  ctx.set('content-security-policy', contentSecurityPolicy(nonce));
+  return nonce;
+}
