@@ -21,6 +21,8 @@ export interface ProviderConfig {
   readonly control: boolean;
   /** Written with the issuer once the server answers, for scripts that wait on it. */
   readonly readyFile: string | undefined;
+  /** No one-click user picker: every sign-in needs a password (also a seed option). */
+  readonly requirePassword: boolean;
 }
 
 export class UsageError extends Error {
@@ -44,6 +46,8 @@ Options:
                      next login, injected errors, clock, users, key rotation, reset
   --ready-file <path>
                      write {"issuer", "url", "pid"} there once the server answers
+  --require-password hide the one-click user picker: every sign-in needs a password
+                     (do this whenever --host makes Understudy reachable from elsewhere)
   -h, --help         show this help`;
 
 export function parseProviderArgs(
@@ -65,6 +69,7 @@ export function parseProviderArgs(
         https: { type: 'boolean' },
         control: { type: 'boolean' },
         'ready-file': { type: 'string' },
+        'require-password': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -83,6 +88,7 @@ export function parseProviderArgs(
     control: values.control === true,
     readyFile:
       values['ready-file'] === undefined ? undefined : resolve(cwd, values['ready-file'] as string),
+    requirePassword: values['require-password'] === true,
   });
 }
 

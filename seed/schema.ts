@@ -155,6 +155,12 @@ export const seedSchema = z
     clients: z.array(clientSchema).min(1),
     teams: z.array(teamSchema).default([]),
     adminGroup: z.string().optional().describe('Members of this group see every team'),
+    requirePassword: z
+      .boolean()
+      .default(false)
+      .describe(
+        'Hide the one-click user picker: every sign-in needs a login and password (like --require-password)',
+      ),
   })
   .superRefine((seed, ctx) => {
     const groupNames = new Set(seed.groups.map((group) => group.name));
@@ -230,6 +236,15 @@ export const seedSchema = z
           code: 'custom',
           path: ['clients', i, 'client_secret'],
           message: 'a public client (token_endpoint_auth_method "none") must not have a secret',
+        });
+      }
+      const credentials = client.grant_types.indexOf('client_credentials');
+      if (isPublic && credentials >= 0) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['clients', i, 'grant_types', credentials],
+          message:
+            'client_credentials needs a client that can keep a secret; a public client (token_endpoint_auth_method "none") cannot',
         });
       }
       if (!isPublic && client.client_secret === undefined) {

@@ -23,6 +23,7 @@ import {
 } from '../okta/index.js';
 import type { AdapterFactory } from '../store/memory-adapter.js';
 import { errorBoundary } from './error-boundary.js';
+import { requestGuards } from './request-guards.js';
 import { securityHeaders } from './security-headers.js';
 
 export interface CreateHostOptions {
@@ -36,6 +37,8 @@ export interface CreateHostOptions {
   revokedFor: (serverId: string) => RevokedTokens;
   /** Okta sessionTokens of the org, kept across rebuilds like the storage. */
   sessionTokens: SessionTokens;
+  /** No one-click user picker (the seed can ask for that too). */
+  requirePassword: boolean;
   /** Served over HTTPS: session cookies may then travel cross-site (SameSite=None; Secure). */
   crossSiteCookies: boolean;
   /** Middleware in front of the authorization servers, inside the error boundary. */
@@ -98,6 +101,7 @@ export function createHost(options: CreateHostOptions): UnderstudyHost {
         sessionTokens,
         cookie,
         csrfSecret: keys.cookieSecrets[0] ?? '',
+        requirePassword: options.requirePassword || seed.requirePassword,
         before: options.before && ((route) => options.before?.(route, server)),
         autoLogin: options.autoLogin,
       }),
@@ -123,6 +127,7 @@ export function createHost(options: CreateHostOptions): UnderstudyHost {
 
   app.use(securityHeaders);
   app.use(errorBoundary);
+  app.use(requestGuards);
   app.use(root.routes());
   for (const middleware of options.use ?? []) app.use(middleware);
   app.use(mountAuthorizationServers(servers));

@@ -21,6 +21,8 @@ export interface InteractionOptions {
   provider: Provider;
   accounts: AccountStore;
   users: readonly SeedUser[];
+  /** No one-click picker: only a login and password sign anyone in. */
+  requirePassword: boolean;
   clients: ReadonlyMap<string, SeedClient>;
   csrfSecret: string;
   /** The form action of each step of interaction `uid`. */

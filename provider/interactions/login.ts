@@ -16,6 +16,8 @@ export interface LoginStepOptions {
   provider: Provider;
   accounts: AccountStore;
   users: readonly SeedUser[];
+  /** No one-click picker: only a login and password sign anyone in. */
+  requirePassword: boolean;
   csrf: InteractionCsrf;
   clientName(clientId: unknown): string;
   actions(uid: string): { login: string; abort: string };
@@ -46,7 +48,7 @@ export function loginStep(options: LoginStepOptions) {
         abortAction: abort,
         csrfToken: csrf.tokenFor(details.uid),
         clientName: options.clientName(details.params.client_id),
-        users: options.users,
+        users: options.requirePassword ? [] : options.users,
         ...extra,
       },
       cspNonce(ctx),
@@ -62,7 +64,7 @@ export function loginStep(options: LoginStepOptions) {
     },
 
     async submit(ctx: Context, details: Details, form: URLSearchParams) {
-      const pickedId = form.get('user_id');
+      const pickedId = options.requirePassword ? null : form.get('user_id');
       const login = form.get('username') ?? '';
       const user = pickedId
         ? accounts.findUserById(pickedId)

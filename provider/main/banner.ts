@@ -1,5 +1,14 @@
+/**
+ * The start-up banner: where everything is, and every client and user to sign in as. Seed
+ * values are printed without control characters, so a seed cannot retitle or clear the
+ * terminal it is shown in.
+ */
 import type { Seed } from '../../seed/schema.js';
 import { pathFor } from '../okta/index.js';
+
+// C0 and C1 controls, DEL, and the bidirectional overrides that reorder what is shown.
+const unprintable = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
+const printable = (value: string) => value.replace(unprintable, '');
 
 export function renderBanner(
   issuers: ReadonlyMap<string, string>,
@@ -13,6 +22,7 @@ export function renderBanner(
   },
 ): string {
   const lines = ['', 'Understudy is running: a local stand-in for Okta', ''];
+  const p = printable;
   const row = (label: string, value: string) => `  ${label.padEnd(20)}${value}`;
   for (const [id, issuer] of issuers) {
     lines.push(row(`issuer (${id})`, issuer));
@@ -31,18 +41,18 @@ export function renderBanner(
   }
   lines.push('', '  clients');
   for (const client of seed.clients) {
-    lines.push(`    ${client.client_id}  ${client.client_name}`);
+    lines.push(`    ${client.client_id}  ${p(client.client_name)}`);
     const details = [
       client.client_secret ? `secret ${client.client_secret}` : 'public (no secret)',
       client.grant_types.join(', '),
     ];
     lines.push(`      ${details.join(' · ')}`);
-    for (const uri of client.redirect_uris) lines.push(`      redirect ${uri}`);
+    for (const uri of client.redirect_uris) lines.push(`      redirect ${p(uri)}`);
   }
   lines.push('', '  users (sign in with the picker, or login + password)');
   for (const user of seed.users) {
     const groups = user.groups.length ? ` [${user.groups.join(', ')}]` : '';
-    lines.push(`    ${user.login.padEnd(34)} ${user.password}${groups}`);
+    lines.push(`    ${p(user.login).padEnd(34)} ${p(user.password)}${groups}`);
   }
   lines.push('');
   return lines.join('\n');

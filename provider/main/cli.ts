@@ -96,6 +96,19 @@ export async function main(argv: readonly string[]): Promise<number> {
         : undefined,
     }),
   );
+  if (!loopbackHost(config.host)) {
+    console.warn(
+      config.requirePassword || seed.requirePassword
+        ? `understudy: listening on ${config.host}, reachable from other machines; sign-ins need a password.`
+        : [
+            '',
+            `  WARNING: Understudy listens on ${config.host}, so other machines can reach it, and its`,
+            '  login page signs ANY seeded user in (the admin too) with one click, without a password.',
+            '  Add --require-password (or "requirePassword": true in the seed), or bind 127.0.0.1.',
+            '',
+          ].join('\n'),
+    );
+  }
   const stop = () => {
     server.close().then(
       () => process.exit(0),
@@ -105,6 +118,11 @@ export async function main(argv: readonly string[]): Promise<number> {
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
   return 0;
+}
+
+function loopbackHost(host: string): boolean {
+  const bare = host.replace(/^\[|\]$/g, '').toLowerCase();
+  return bare === 'localhost' || bare === '::1' || /^127(\.\d{1,3}){3}$/.test(bare);
 }
 
 async function writeReadyFile(file: string, running: RunningProvider): Promise<void> {

@@ -35,6 +35,8 @@ export interface ListenOptions {
   tls?: { key: string; cert: string } | undefined;
   /** Serve the control API (and allow injected failures and auto-login). */
   control?: boolean | undefined;
+  /** No one-click user picker: every sign-in needs a password. */
+  requirePassword?: boolean | undefined;
 }
 
 export interface RunningProvider {
@@ -89,6 +91,7 @@ export async function listen(options: ListenOptions): Promise<RunningProvider> {
       revokedFor,
       sessionTokens,
       crossSiteCookies: tls !== undefined,
+      requirePassword: options.requirePassword === true,
       // The control plane reaches the core only through these three options.
       ...(state && control
         ? {

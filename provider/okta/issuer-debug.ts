@@ -43,13 +43,22 @@ export function issuerDebug(
   };
 }
 
+/** How many distinct foreign hosts are named before the warning falls silent. */
+export const foreignHostWarnings = 5;
+
 export function warnOnForeignHost(issuer: string): Middleware {
   const issuerOrigin = new URL(issuer).origin;
   const warned = new Set<string>();
   return async (ctx, next) => {
+    if (warned.size > foreignHostWarnings) return next();
     const origin = requestOrigin(ctx);
-    if (origin !== issuerOrigin && !warned.has(origin)) {
-      warned.add(origin);
+    if (origin === issuerOrigin || warned.has(origin)) return next();
+    warned.add(origin);
+    if (warned.size > foreignHostWarnings) {
+      console.warn(
+        `understudy: requests keep arriving on hosts other than ${issuer}'s; no more of them are reported.`,
+      );
+    } else {
       console.warn(
         `understudy: a request came in on ${origin}, but the issuer is ${issuer}. ` +
           "Clients that discover from one and compare with the other fail; use the issuer's host.",

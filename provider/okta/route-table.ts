@@ -16,6 +16,7 @@ import type { AccountStore } from '../oidc/accounts.js';
 import { createInteractions, type InteractionAction } from '../interactions/handlers.js';
 import { oktaDiscovery } from './discovery.js';
 import { deviceAuthorizationInterval } from './device-authorization.js';
+import { deviceFormSession } from './device-form-session.js';
 import { immediateLogout } from './immediate-logout.js';
 import { issuerDebug, warnOnForeignHost } from './issuer-debug.js';
 import { jwtAccessTokenEndpoints } from './jwt-access-tokens.js';
@@ -77,6 +78,8 @@ export interface OktaRoutesOptions {
   csrfSecret: string;
   /** Steps run first on a route (the control plane's injected failures). */
   before?: ((route: RouteName) => Middleware | undefined) | undefined;
+  /** No one-click user picker on the login page. */
+  requirePassword: boolean;
   /** A user to sign in without the login page, asked once per login. */
   autoLogin?: (() => string | undefined) | undefined;
 }
@@ -90,6 +93,7 @@ export function oktaRoutes(options: OktaRoutesOptions): Middleware {
     provider,
     accounts,
     users: seed.users,
+    requirePassword: options.requirePassword,
     clients,
     csrfSecret: options.csrfSecret,
     actionUrl: (action: InteractionAction, uid) =>
@@ -134,6 +138,7 @@ export function oktaRoutes(options: OktaRoutesOptions): Middleware {
   );
   route(['POST'], 'token');
   route(['POST'], 'device_authorization', deviceAuthorizationInterval);
+  route(['POST'], 'code_verification', deviceFormSession(provider));
   route(['GET', 'POST'], 'userinfo', jwt.userinfo);
   route(['POST'], 'introspection', publicClientBasic(clients), jwt.introspection);
   route(['POST'], 'revocation', publicClientBasic(clients), jwt.revocation);

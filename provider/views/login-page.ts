@@ -1,6 +1,6 @@
 import type { SeedUser } from '../../seed/schema.js';
 import { displayName } from '../../seed/users.js';
-import { html } from './escape-html.js';
+import { Html, html } from './escape-html.js';
 import { renderPage } from './layout.js';
 
 export interface LoginPageInput {
@@ -8,6 +8,7 @@ export interface LoginPageInput {
   abortAction: string;
   csrfToken: string;
   clientName: string;
+  /** The one-click picker's users; empty when every sign-in needs a password. */
   users: readonly SeedUser[];
   login?: string | undefined;
   message?: string | undefined;
@@ -21,33 +22,9 @@ export function renderLoginPage(input: LoginPageInput, nonce: string): string {
     html`<h1>Sign in</h1>
       <p class="lead">to continue to <strong>${clientName}</strong></p>
       ${message ? html`<section class="error" role="alert">${message}</section>` : ''}
+      ${users.length ? picker(action, csrf, users) : ''}
       <section>
-        <h2>Pick a seeded user</h2>
-        <form method="post" action="${action}">
-          ${csrf}
-          <ul class="users">
-            ${users.map(
-              (user) =>
-                html`<li>
-                  <button
-                    class="user"
-                    type="submit"
-                    name="user_id"
-                    value="${user.id}"
-                    data-login="${user.login}"
-                  >
-                    <span>${displayName(user)}</span
-                    ><small
-                      >${user.login}${user.groups.length ? html` · ${user.groups.join(', ')}` : ''}</small
-                    >
-                  </button>
-                </li> `,
-            )}
-          </ul>
-        </form>
-      </section>
-      <section>
-        <h2>Or sign in with a password</h2>
+        <h2>${users.length ? 'Or sign in with a password' : 'Sign in with your password'}</h2>
         <form method="post" action="${action}">
           ${csrf}
           <label for="username">Username</label>
@@ -76,4 +53,32 @@ export function renderLoginPage(input: LoginPageInput, nonce: string): string {
       </form>`,
     nonce,
   );
+}
+
+function picker(action: string, csrf: Html, users: readonly SeedUser[]): Html {
+  return html`<section>
+    <h2>Pick a seeded user</h2>
+    <form method="post" action="${action}">
+      ${csrf}
+      <ul class="users">
+        ${users.map(
+          (user) =>
+            html`<li>
+              <button
+                class="user"
+                type="submit"
+                name="user_id"
+                value="${user.id}"
+                data-login="${user.login}"
+              >
+                <span>${displayName(user)}</span
+                ><small
+                  >${user.login}${user.groups.length ? html` · ${user.groups.join(', ')}` : ''}</small
+                >
+              </button>
+            </li> `,
+        )}
+      </ul>
+    </form>
+  </section>`;
 }
