@@ -7,6 +7,7 @@ import type { Seed } from '../../seed/schema.js';
 import { pathFor } from '../okta/index.js';
 
 // C0 and C1 controls, DEL, and the bidirectional overrides that reorder what is shown.
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const unprintable = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
 const printable = (value: string) => value.replace(unprintable, '');
 

@@ -1,6 +1,6 @@
 import type { SeedUser } from '../../seed/schema.js';
 import { displayName } from '../../seed/users.js';
-import { Html, html } from './escape-html.js';
+import { type Html, html } from './escape-html.js';
 import { renderPage } from './layout.js';
 
 export interface LoginPageInput {
