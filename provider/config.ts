@@ -125,3 +125,9 @@ function parseIssuerBase(raw: string | undefined): string | undefined {
   // Okta clients concatenate "/v1/..." onto the issuer, so it must never end in "/".
   return url.origin;
 }
+
+/** Whether binding `host` keeps Understudy on this machine. */
+export function isLoopbackHost(host: string): boolean {
+  const bare = host.replace(/^\[|\]$/g, '').toLowerCase();
+  return bare === 'localhost' || bare === '::1' || /^127(\.\d{1,3}){3}$/.test(bare);
+}

@@ -7,7 +7,7 @@ import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { defaultSeedPath, loadSeed, SeedError } from '../../seed/load.js';
 import { renderBanner } from './banner.js';
-import { parseProviderArgs, UsageError, usage } from '../config.js';
+import { isLoopbackHost, parseProviderArgs, UsageError, usage } from '../config.js';
 import { listen, type RunningProvider } from './listen.js';
 import { controlPrefix } from '../control/control-api.js';
 
@@ -96,7 +96,7 @@ export async function main(argv: readonly string[]): Promise<number> {
         : undefined,
     }),
   );
-  if (!loopbackHost(config.host)) {
+  if (!isLoopbackHost(config.host)) {
     console.warn(
       config.requirePassword || seed.requirePassword
         ? `understudy: listening on ${config.host}, reachable from other machines; sign-ins need a password.`
@@ -118,11 +118,6 @@ export async function main(argv: readonly string[]): Promise<number> {
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
   return 0;
-}
-
-function loopbackHost(host: string): boolean {
-  const bare = host.replace(/^\[|\]$/g, '').toLowerCase();
-  return bare === 'localhost' || bare === '::1' || /^127(\.\d{1,3}){3}$/.test(bare);
 }
 
 async function writeReadyFile(file: string, running: RunningProvider): Promise<void> {

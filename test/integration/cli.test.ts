@@ -199,6 +199,22 @@ describe('understudy CLI', () => {
     expect(leaf.subjectAltName).toContain('DNS:localhost');
   });
 
+  it('prints seed values without the control characters that would drive the terminal', async () => {
+    const seed = JSON.parse(readFileSync(defaultSeedPath, 'utf8'));
+    seed.clients[0].client_name = 'Evil \u001b]0;pwned\u0007\u001b[2J\u202eapp';
+    const seedFile = join(dataDir, 'escape-seed.json');
+    writeFileSync(seedFile, JSON.stringify(seed));
+    const cli = await startCli(['--port', '0', '--data-dir', dataDir, '--seed', seedFile]);
+    try {
+      const banner = cli.stdout();
+      expect(banner).toContain('Evil ]0;pwned[2Japp');
+      // eslint-disable-next-line no-control-regex -- looking for control characters is the test
+      expect(banner).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f\u202e]/);
+    } finally {
+      await cli.stop();
+    }
+  });
+
   it('prints usage for --help', async () => {
     const result = await runCli(['--help']);
     expect(result.code).toBe(0);
