@@ -17,11 +17,11 @@ import {
   oktaOrgRoutes,
   oktaRoutes,
   pathFor,
-  type RevokedTokens,
   type RouteName,
   type SessionTokens,
 } from '../okta/index.js';
 import type { AdapterFactory } from '../store/memory-adapter.js';
+import type { RevokedTokens } from '../store/revoked-tokens.js';
 import { errorBoundary } from './error-boundary.js';
 import { requestGuards } from './request-guards.js';
 import { securityHeaders } from './security-headers.js';
@@ -37,6 +37,8 @@ export interface CreateHostOptions {
   revokedFor: (serverId: string) => RevokedTokens;
   /** Okta sessionTokens of the org, kept across rebuilds like the storage. */
   sessionTokens: SessionTokens;
+  /** When the seeded users last changed (epoch seconds): their `updated_at`. */
+  usersUpdatedAt: number;
   /** No one-click user picker (the seed can ask for that too). */
   requirePassword: boolean;
   /** Served over HTTPS: session cookies may then travel cross-site (SameSite=None; Secure). */
@@ -65,7 +67,7 @@ export function createHost(options: CreateHostOptions): UnderstudyHost {
   app.keys = [...keys.cookieSecrets];
   app.silent = true;
 
-  const accounts = createAccountStore(seed);
+  const accounts = createAccountStore(seed, options.usersUpdatedAt);
   const issuers = new Map<string, string>();
   const providers = new Map<string, Provider>();
   const servers = new Map<string, Middleware>();
@@ -73,7 +75,8 @@ export function createHost(options: CreateHostOptions): UnderstudyHost {
   for (const server of seed.authorizationServers) {
     const prefix = authorizationServerPath(server.id);
     const issuer = `${issuerBase}${prefix}`;
-    const okta = oktaConfiguration({ server, seed, accounts });
+    const revoked = options.revokedFor(server.id);
+    const okta = oktaConfiguration({ server, seed, accounts, revoked });
     const provider = createProvider({
       issuer,
       clients: seed.clients,
@@ -97,7 +100,7 @@ export function createHost(options: CreateHostOptions): UnderstudyHost {
         seed,
         accounts,
         keys,
-        revoked: options.revokedFor(server.id),
+        revoked,
         sessionTokens,
         cookie,
         csrfSecret: keys.cookieSecrets[0] ?? '',

@@ -12,6 +12,8 @@ import {
 } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import { existsSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Seed } from '../../seed/schema.js';
 import { controlApi } from '../control/control-api.js';
 import { ControlState } from '../control/control-state.js';
@@ -19,8 +21,9 @@ import { createControl, type UnderstudyControl } from '../control/controller.js'
 import { injectedFailures } from '../control/inject-failures.js';
 import { createHost, type UnderstudyHost } from '../host/create-host.js';
 import { type KeyMaterial, loadOrCreateKeys } from '../oidc/keys.js';
-import { RevokedTokens, SessionTokens } from '../okta/index.js';
+import { SessionTokens } from '../okta/index.js';
 import { createMemoryAdapterFactory } from '../store/memory-adapter.js';
+import { RevokedTokens } from '../store/revoked-tokens.js';
 import { assertClientsAccepted } from './assert-clients-accepted.js';
 
 export interface ListenOptions {
@@ -77,13 +80,24 @@ export async function listen(options: ListenOptions): Promise<RunningProvider> {
   // Storage and revocations outlive rebuilds, so sessions, tokens and revocations survive a
   // changed user or key.
   const storageFor = keptPerServer(createMemoryAdapterFactory);
-  const revokedFor = keptPerServer(() => new RevokedTokens());
+  const revokedFor = keptPerServer(
+    (serverId) => new RevokedTokens(join(dataDir, `revoked-tokens-${serverId}.json`)),
+  );
   const sessionTokens = new SessionTokens();
   const state = options.control ? new ControlState() : undefined;
   let control: UnderstudyControl | undefined = undefined;
   let queue: Promise<void> = Promise.resolve();
+  // The seed file's time, so updated_at is the same across restarts until the file changes;
+  // a user the control API changes is updated now.
+  let usersUpdatedAt = Math.floor(
+    (options.seedSource && existsSync(options.seedSource)
+      ? statSync(options.seedSource).mtimeMs
+      : Date.now()) / 1000,
+  );
   const build = async (seed: Seed, keys: KeyMaterial) => {
+    if (seed !== current.seed) usersUpdatedAt = Math.floor(Date.now() / 1000);
     const built = createHost({
+      usersUpdatedAt,
       issuerBase,
       seed,
       keys,
@@ -155,10 +169,10 @@ export async function listen(options: ListenOptions): Promise<RunningProvider> {
 }
 
 /** One value per authorization server id, made on first use and kept. */
-function keptPerServer<T>(create: () => T): (serverId: string) => T {
+function keptPerServer<T>(create: (serverId: string) => T): (serverId: string) => T {
   const values = new Map<string, T>();
   return (serverId) => {
-    const value = values.get(serverId) ?? create();
+    const value = values.get(serverId) ?? create(serverId);
     values.set(serverId, value);
     return value;
   };

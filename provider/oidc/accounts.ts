@@ -44,10 +44,10 @@ export interface AccountStore {
   profileClaims(user: SeedUser): UserClaims;
 }
 
-export function createAccountStore(seed: Seed): AccountStore {
+/** `updatedAt`: when the users last changed (epoch seconds), their `updated_at` claim. */
+export function createAccountStore(seed: Seed, updatedAt: number): AccountStore {
   const byId = new Map(seed.users.map((user) => [user.id, user]));
   const byLogin = new Map(seed.users.map((user) => [user.login.toLowerCase(), user]));
-  const updatedAt = Math.floor(Date.now() / 1000);
 
   const profileClaims = (user: SeedUser): UserClaims => ({
     ...user.claims,

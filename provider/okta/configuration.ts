@@ -7,6 +7,7 @@ import type Provider from 'oidc-provider';
 import { type Configuration, errors } from 'oidc-provider';
 import type { Seed, SeedAuthorizationServer } from '../../seed/schema.js';
 import { originAllowed } from '../http/client-origins.js';
+import type { RevokedTokens } from '../store/revoked-tokens.js';
 import { createLoadExistingGrant } from '../interactions/grants.js';
 import { type AccountStore, claimsByScope } from '../oidc/accounts.js';
 import { createAccessTokenCustomizer } from './access-token-claims.js';
@@ -32,6 +33,8 @@ export interface OktaConfigurationOptions {
   server: SeedAuthorizationServer;
   seed: Seed;
   accounts: AccountStore;
+  /** Revoked JWT access tokens; a revoked grant revokes the ones it issued. */
+  revoked: RevokedTokens;
 }
 
 export interface OktaSetup {
@@ -41,7 +44,12 @@ export interface OktaSetup {
   adapt(provider: Provider): void;
 }
 
-export function oktaConfiguration({ server, seed, accounts }: OktaConfigurationOptions): OktaSetup {
+export function oktaConfiguration({
+  server,
+  seed,
+  accounts,
+  revoked,
+}: OktaConfigurationOptions): OktaSetup {
   const seedClients = new Map(seed.clients.map((client) => [client.client_id, client]));
   const customClaimNames = [...new Set(seed.users.flatMap((user) => Object.keys(user.claims)))];
   const allScopes = [...Object.keys(claimsByScope), 'offline_access', ...server.scopes].join(' ');
@@ -91,7 +99,7 @@ export function oktaConfiguration({ server, seed, accounts }: OktaConfigurationO
         },
       },
     },
-    formats: { customizers: { jwt: createAccessTokenCustomizer(accounts) } },
+    formats: { customizers: { jwt: createAccessTokenCustomizer(accounts, revoked) } },
     clientBasedCORS: (_ctx, origin, client) => {
       const seedClient = seedClients.get(client.clientId);
       return seedClient !== undefined && originAllowed(seedClient, origin);
@@ -115,6 +123,8 @@ export function oktaConfiguration({ server, seed, accounts }: OktaConfigurationO
     overlay,
     adapt(provider) {
       allowImplicitOnLocalhost(provider);
+      // A replayed code, a revoked refresh token, a logout: every JWT of the grant goes too.
+      provider.on('grant.revoked', (_ctx, grantId: string) => revoked.revokeGrant(grantId));
       registerPostMessageMode(provider, seedClients);
     },
   };

@@ -6,7 +6,6 @@
 export { OktaNotFound } from './api-error.js';
 export { oktaConfiguration, tokenLifetimes } from './configuration.js';
 export { oktaOrgRoutes } from './org-routes.js';
-export { RevokedTokens } from './revoked-tokens.js';
 export { SessionTokens } from './session-tokens.js';
 export {
   authorizationServerPath,

@@ -13,7 +13,7 @@ import { readFormBody } from '../http/form-body.js';
 import { requestOrigin } from '../http/request-origin.js';
 import { type AccountStore, claimsByScope } from '../oidc/accounts.js';
 import { authenticateClient } from './client-auth.js';
-import type { RevokedTokens } from './revoked-tokens.js';
+import type { RevokedTokens } from '../store/revoked-tokens.js';
 
 export interface JwtAccessTokenOptions {
   issuer: string;

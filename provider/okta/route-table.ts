@@ -22,7 +22,7 @@ import { issuerDebug, warnOnForeignHost } from './issuer-debug.js';
 import { jwtAccessTokenEndpoints } from './jwt-access-tokens.js';
 import { offlineAccessWithoutConsent, onlyInjectedConsent } from './offline-access.js';
 import { publicClientBasic } from './public-client-basic.js';
-import type { RevokedTokens } from './revoked-tokens.js';
+import type { RevokedTokens } from '../store/revoked-tokens.js';
 import { sessionLifetime } from './configuration.js';
 import type { SessionCookieOptions } from './browser-session.js';
 import { sessionTokenAuthorize } from './session-token-login.js';

@@ -10,7 +10,7 @@ import {
   offlineAccessWithoutConsent,
   onlyInjectedConsent,
 } from '../../../../provider/okta/offline-access.js';
-import { RevokedTokens } from '../../../../provider/okta/revoked-tokens.js';
+import { RevokedTokens } from '../../../../provider/store/revoked-tokens.js';
 import {
   authorizationServerPath,
   pathFor,
@@ -101,7 +101,7 @@ describe('JWT access token claims', () => {
     const seed = await loadSeed();
     const user = seed.users[0];
     if (!user) throw new Error('the default seed has users');
-    const customize = createAccessTokenCustomizer(createAccountStore(seed));
+    const customize = createAccessTokenCustomizer(createAccountStore(seed, 0));
     const jwt = {
       header: { alg: 'RS256', typ: 'at+jwt' },
       payload: { scope: 'openid email', client_id: 'client', sub: user.id } as Record<

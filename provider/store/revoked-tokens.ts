@@ -1,0 +1,101 @@
+/**
+ * Revoked JWT access tokens. oidc-provider does not store its JWT access tokens, so revoking
+ * one means remembering its jti until it would have expired anyway; revoking a grant (a
+ * replayed code, a revoked refresh token, a logout) revokes every token issued from it, so
+ * which jtis each grant issued is remembered too, for as long as they live.
+ *
+ * With a file, the revocations (not the issue index, whose grants die with the memory store)
+ * are kept there, so a revoked token stays revoked across restarts.
+ */
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+
+type Expiries = Map<string, number>;
+
+export class RevokedTokens {
+  readonly #revoked: Expiries = new Map();
+  readonly #issuedByGrant = new Map<string, Expiries>();
+  readonly #file: string | undefined;
+
+  /** `file`: where revocations are kept across restarts; in memory only without one. */
+  constructor(file?: string) {
+    this.#file = file;
+    if (file) this.#load(file);
+  }
+
+  /** Remembers that `grantId` issued the token `jti`, expiring at `exp` (epoch seconds). */
+  issued(grantId: string, jti: string, exp: number): void {
+    this.#sweepSometimes();
+    const issued = this.#issuedByGrant.get(grantId) ?? new Map<string, number>();
+    issued.set(jti, exp);
+    this.#issuedByGrant.set(grantId, issued);
+  }
+
+  revoke(jti: string, exp: number): void {
+    this.#revoked.set(jti, exp);
+    this.#sweep();
+    this.#save();
+  }
+
+  revokeGrant(grantId: string): void {
+    const issued = this.#issuedByGrant.get(grantId);
+    this.#issuedByGrant.delete(grantId);
+    if (!issued?.size) return;
+    for (const [jti, exp] of issued) this.#revoked.set(jti, exp);
+    this.#sweep();
+    this.#save();
+  }
+
+  has(jti: string): boolean {
+    return this.#revoked.has(jti);
+  }
+
+  #writes = 0;
+  #sweepSometimes(): void {
+    this.#writes += 1;
+    if (this.#writes % 500 === 0) this.#sweep();
+  }
+
+  #sweep(): void {
+    const now = Math.floor(Date.now() / 1000);
+    for (const [jti, exp] of this.#revoked) if (exp < now) this.#revoked.delete(jti);
+    for (const [grantId, issued] of this.#issuedByGrant) {
+      for (const [jti, exp] of issued) if (exp < now) issued.delete(jti);
+      if (issued.size === 0) this.#issuedByGrant.delete(grantId);
+    }
+  }
+
+  #load(file: string): void {
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (cause) {
+      if ((cause as NodeJS.ErrnoException).code === 'ENOENT') return;
+      throw cause;
+    }
+    let entries: unknown;
+    try {
+      entries = JSON.parse(text);
+    } catch {
+      throw new Error(`${file}: not valid JSON; delete it to forget the revocations it holds`);
+    }
+    if (!entries || typeof entries !== 'object' || Array.isArray(entries)) {
+      throw new Error(`${file}: must be an object of jti -> expiry`);
+    }
+    for (const [jti, exp] of Object.entries(entries)) {
+      if (typeof exp === 'number') this.#revoked.set(jti, exp);
+    }
+    this.#sweep();
+  }
+
+  #save(): void {
+    if (!this.#file) return;
+    // Synchronous and renamed into place: a revocation is on disk before it is answered.
+    mkdirSync(dirname(this.#file), { recursive: true, mode: 0o700 });
+    const temporary = `${this.#file}.${process.pid}.tmp`;
+    writeFileSync(temporary, `${JSON.stringify(Object.fromEntries(this.#revoked))}\n`, {
+      mode: 0o600,
+    });
+    renameSync(temporary, this.#file);
+  }
+}
