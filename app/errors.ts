@@ -6,6 +6,7 @@ import type { NextFunction, Request, Response } from 'express';
 import * as client from 'openid-client';
 import { csrfToken } from './csrf.js';
 import { HttpError } from './http-error.js';
+import { isProviderUnreachable, providerUnreachable } from './provider-outage.js';
 
 export { HttpError } from './http-error.js';
 
@@ -15,6 +16,7 @@ interface ErrorView {
   code: string;
   description: string;
   hint?: string;
+  retryUrl?: string;
 }
 
 const hints: Record<string, string> = {
@@ -23,11 +25,17 @@ const hints: Record<string, string> = {
   invalid_grant:
     'The sign-in could not be completed (expired or already used). Please sign in again.',
   state_mismatch: 'This sign-in did not start here, or was already finished. Please sign in again.',
+  provider_unreachable:
+    'Nothing was lost: once it answers again, try again and you carry on where you were.',
+  provider_unavailable: 'It may still be starting. Try again in a moment.',
   no_login_in_progress:
     'This sign-in did not start here, or was already finished. Please sign in again.',
 };
 
 export function describeError(error: unknown): ErrorView {
+  if (isProviderUnreachable(error) && !(error instanceof HttpError)) {
+    return describeError(providerUnreachable('the configured issuer', { cause: error }));
+  }
   if (error instanceof HttpError) {
     return {
       status: error.status,
@@ -35,6 +43,7 @@ export function describeError(error: unknown): ErrorView {
       code: error.code,
       description: error.message,
       hint: hints[error.code],
+      ...(error.retryUrl ? { retryUrl: error.retryUrl } : {}),
     };
   }
   if (
@@ -98,12 +107,14 @@ export function errorBoundary(
 ): void {
   if (res.headersSent) return next(error);
   const view = describeError(error);
-  if (view.status >= 500) console.error('demo app: unhandled error', error);
+  if (view.status === 503) console.warn(`demo app: ${view.description}`);
+  else if (view.status >= 500) console.error('demo app: unhandled error', error);
   else if (error instanceof client.ClientError) {
     // Local validation failed: worth a line in the log, with what openid-client said.
     console.warn(`demo app: sign-in failed (${view.code}): ${error.message}`, error.cause ?? '');
   }
   res.status(view.status);
+  if (view.status === 503) res.set('retry-after', '2');
   if (req.accepts(['html', 'json']) === 'json') {
     res.json({ error: view.code, error_description: view.description });
     return;
@@ -111,7 +122,13 @@ export function errorBoundary(
   const user = req.session?.user;
   res.render(
     'error',
-    { ...view, user, csrfToken: user ? csrfToken(req) : undefined },
+    {
+      ...view,
+      user,
+      csrfToken: user ? csrfToken(req) : undefined,
+      // A GET can be tried again as it was; anything else starts over from its page.
+      retryUrl: view.retryUrl ?? (req.method === 'GET' ? req.originalUrl : '/'),
+    },
     (renderError, html) => {
       if (renderError) {
         console.error('demo app: the error page failed to render', renderError);
@@ -126,5 +143,6 @@ export function errorBoundary(
 function titleFor(status: number): string {
   if (status === 403) return 'Not your team';
   if (status === 404) return 'Not found';
+  if (status === 503) return 'The identity provider cannot be reached';
   return 'Something went wrong';
 }

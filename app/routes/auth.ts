@@ -11,6 +11,7 @@ import { requireCsrf } from '../csrf.js';
 import { HttpError } from '../errors.js';
 import { type DecodedToken, type FlowRecord, shorten } from '../flow-record.js';
 import type { Oidc } from '../oidc.js';
+import { isProviderUnreachable, providerUnreachable } from '../provider-outage.js';
 import type { PendingLogin, TokenSet } from '../session.js';
 
 export const scope = 'openid profile email groups offline_access';
@@ -99,27 +100,38 @@ export function createAuthRouter(config: AppConfig, oidc: Oidc): Router {
     // right even when the app lives under a path behind a proxy.
     const currentUrl = new URL(redirectUri);
     currentUrl.search = new URL(req.originalUrl, 'http://callback.invalid').search;
-    const tokens = await client.authorizationCodeGrant(configuration, currentUrl, {
-      pkceCodeVerifier: pending.codeVerifier,
-      expectedState: pending.state,
-      expectedNonce: pending.nonce,
-      idTokenExpected: true,
-    });
-    const claims: Record<string, unknown> = { ...tokens.claims() };
-    const userinfo = await client.fetchUserInfo(
-      configuration,
-      tokens.access_token,
-      String(claims.sub),
-    );
-    const flow = await recordFlow(
-      config,
-      oidc,
-      configuration,
-      pending,
-      currentUrl,
-      tokens,
-      userinfo,
-    );
+    let signedIn;
+    try {
+      const tokens = await client.authorizationCodeGrant(configuration, currentUrl, {
+        pkceCodeVerifier: pending.codeVerifier,
+        expectedState: pending.state,
+        expectedNonce: pending.nonce,
+        idTokenExpected: true,
+      });
+      const claims: Record<string, unknown> = { ...tokens.claims() };
+      const userinfo = await client.fetchUserInfo(
+        configuration,
+        tokens.access_token,
+        String(claims.sub),
+      );
+      const flow = await recordFlow(
+        config,
+        oidc,
+        configuration,
+        pending,
+        currentUrl,
+        tokens,
+        userinfo,
+      );
+      signedIn = { tokens, claims, userinfo, flow };
+    } catch (error) {
+      if (!isProviderUnreachable(error)) throw error;
+      // The code was not redeemed: keep this sign-in, so trying again finishes it.
+      pendingLogins[returnedState] = pending;
+      req.session.pendingLogins = pendingLogins;
+      throw providerUnreachable(config.issuer, { cause: error });
+    }
+    const { tokens, claims, userinfo, flow } = signedIn;
 
     // A new session id at sign-in, so a session id planted before it is worth nothing.
     await regenerateSession(req);
@@ -149,6 +161,13 @@ export function createAuthRouter(config: AppConfig, oidc: Oidc): Router {
       id_token_hint: idToken,
       post_logout_redirect_uri: `${config.baseUrl}/`,
     });
+    // Sending the browser to a provider that is down would strand it on a browser error page.
+    if (!(await answers(configuration.serverMetadata().issuer))) {
+      throw providerUnreachable(config.issuer, {
+        description: `You are signed out of this app, but the identity provider at ${config.issuer} cannot be reached, so your session there may still be open.`,
+        retryUrl: endSession.href,
+      });
+    }
     res.redirect(endSession.href);
   });
 
@@ -156,7 +175,7 @@ export function createAuthRouter(config: AppConfig, oidc: Oidc): Router {
 }
 
 /** Pages that need a signed-in user; they keep the access token fresh while they are used. */
-export function requireLogin(oidc: Oidc) {
+export function requireLogin(oidc: Oidc, issuer: string) {
   return async (req: Request, res: Response, next: NextFunction) => {
     if (!req.session.user || !req.session.tokens) {
       return res.redirect(`/login?returnTo=${encodeURIComponent(req.originalUrl)}`);
@@ -167,10 +186,13 @@ export function requireLogin(oidc: Oidc) {
     if (tokens.expiresAt - Date.now() > 60_000) return next();
     try {
       if (!tokens.refreshToken) throw new RefreshRefused();
-      const refreshed = await client.refreshTokenGrant(
-        await oidc.configuration(),
-        tokens.refreshToken,
-      );
+      const refreshed = await client
+        .refreshTokenGrant(await oidc.configuration(), tokens.refreshToken)
+        .catch((error: unknown) => {
+          throw isProviderUnreachable(error)
+            ? providerUnreachable(issuer, { cause: error })
+            : error;
+        });
       const renewed = toTokenSet(refreshed);
       req.session.tokens = {
         ...renewed,
@@ -192,6 +214,19 @@ export function requireLogin(oidc: Oidc) {
 }
 
 class RefreshRefused extends Error {}
+
+/** Whether the provider answers at all (any status), within a few seconds. */
+async function answers(issuer: string): Promise<boolean> {
+  try {
+    await fetch(`${issuer}/.well-known/openid-configuration`, {
+      method: 'HEAD',
+      signal: AbortSignal.timeout(3_000),
+    });
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 function toTokenSet(
   tokens: client.TokenEndpointResponse & client.TokenEndpointResponseHelpers,

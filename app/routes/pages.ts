@@ -14,9 +14,9 @@ const notices: Record<string, string> = {
   session_expired: 'Your session expired and could not be renewed. Please sign in again.',
 };
 
-export function createPagesRouter(teams: TeamDirectory, oidc: Oidc): Router {
+export function createPagesRouter(teams: TeamDirectory, oidc: Oidc, issuer: string): Router {
   const router = Router();
-  const signedIn = requireLogin(oidc);
+  const signedIn = requireLogin(oidc, issuer);
   const common = (req: Request) => ({
     user: req.session.user,
     csrfToken: req.session.user ? csrfToken(req) : undefined,
