@@ -16,7 +16,7 @@ import type { AccountStore } from '../oidc/accounts.js';
 import { createInteractions, type InteractionAction } from '../interactions/handlers.js';
 import { oktaDiscovery } from './discovery.js';
 import { deviceAuthorizationInterval } from './device-authorization.js';
-import { deviceFormSession } from './device-form-session.js';
+import { deviceFormSession, deviceResumeSession } from './device-form-session.js';
 import { immediateLogout } from './immediate-logout.js';
 import { issuerDebug, warnOnForeignHost } from './issuer-debug.js';
 import { jwtAccessTokenEndpoints } from './jwt-access-tokens.js';
@@ -46,6 +46,8 @@ const paths = {
   ...providerPaths,
   discovery: '/.well-known/openid-configuration',
   oauth_discovery: '/.well-known/oauth-authorization-server',
+  // oidc-provider's own, at the path it derives from code_verification.
+  device_resume: '/v1/device/verify/:uid',
   debug: '/debug',
   interaction: '/interaction/:uid',
   'interaction.login': '/interaction/:uid/login',
@@ -139,6 +141,7 @@ export function oktaRoutes(options: OktaRoutesOptions): Middleware {
   route(['POST'], 'token');
   route(['POST'], 'device_authorization', deviceAuthorizationInterval);
   route(['POST'], 'code_verification', deviceFormSession(provider));
+  route(['GET'], 'device_resume', deviceResumeSession(provider));
   route(['GET', 'POST'], 'userinfo', jwt.userinfo);
   route(['POST'], 'introspection', publicClientBasic(clients), jwt.introspection);
   route(['POST'], 'revocation', publicClientBasic(clients), jwt.revocation);
