@@ -1,6 +1,10 @@
 import type { Middleware } from 'koa';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { issuerDebug, warnOnForeignHost } from '../../../../provider/okta/issuer-debug.js';
+import {
+  foreignHostWarnings,
+  issuerDebug,
+  warnOnForeignHost,
+} from '../../../../provider/okta/issuer-debug.js';
 import { callMiddleware } from '../../../helpers/koa.js';
 
 afterEach(() => vi.restoreAllMocks());
@@ -47,5 +51,18 @@ describe('the issuer check', () => {
     await callMiddleware([check, pass], { headers: { host: 'localhost:4000' } });
     expect(warn).toHaveBeenCalledTimes(1);
     expect(String(warn.mock.calls[0]?.[0])).toContain('http://elsewhere.test');
+  });
+
+  it('names a few foreign hosts, then says once that it stops, and remembers no more', async () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    const check = warnOnForeignHost('http://localhost:4000/oauth2/default');
+    const pass: Middleware = (ctx) => {
+      ctx.body = 'ok';
+    };
+    for (let i = 0; i < 20; i += 1) {
+      await callMiddleware([check, pass], { headers: { host: `host-${i}.test` } });
+    }
+    expect(warn).toHaveBeenCalledTimes(foreignHostWarnings + 1);
+    expect(String(warn.mock.calls.at(-1)?.[0])).toContain('no more of them are reported');
   });
 });
