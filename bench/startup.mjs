@@ -1,5 +1,6 @@
 // Measures how long `understudy` takes from spawn until discovery answers, on this machine.
-// Writes the figures to bench/RESULTS.md. Run with `npm run bench` (it builds first).
+// Writes bench/startup.json; bench/report.mjs turns it into bench/RESULTS.md. Run with
+// `npm run bench` (it builds first).
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
@@ -63,27 +64,18 @@ try {
     await understudy.close();
   }
   kitTimes.sort((a, b) => a - b);
-  const row = (label, value) => `| ${label} | ${value.toFixed(0)} ms |`;
-  const report = [
-    '# Benchmarks',
-    '',
-    'Written by `npm run bench` (`bench/startup.mjs`). Start-up is the time from spawning',
-    '`understudy` (compiled JavaScript, keys already in the data directory) until',
-    '`/.well-known/openid-configuration` answers 200. Target: 150 ms.',
-    '',
-    `Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version}, ${runs} runs.`,
-    '',
-    '| measure | time |',
-    '| --- | --- |',
-    row('first start (generates the signing key)', firstRun),
-    row('start-up, median', median),
-    row('start-up, 90th percentile', p90),
-    row('start-up, fastest', times[0]),
-    row('startUnderstudy() in-process, median (new key each time)', percentile(kitTimes, 0.5)),
-    '',
-  ].join('\n');
-  writeFileSync(join(root, 'bench/RESULTS.md'), report);
-  console.log(report);
+  const result = {
+    machine: `${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}`,
+    node: process.version,
+    runs,
+    firstStartMs: firstRun,
+    medianMs: median,
+    p90Ms: p90,
+    fastestMs: times[0],
+    inProcessMedianMs: percentile(kitTimes, 0.5),
+  };
+  writeFileSync(join(root, 'bench/startup.json'), `${JSON.stringify(result, null, 2)}\n`);
+  console.log(JSON.stringify(result, null, 2));
 } finally {
   rmSync(dataDir, { recursive: true, force: true });
 }

@@ -23,6 +23,8 @@ export interface ProviderConfig {
   readonly readyFile: string | undefined;
   /** No one-click user picker: every sign-in needs a password (also a seed option). */
   readonly requirePassword: boolean;
+  /** The most entries of each kind (sessions, grants, codes, tokens) the memory store keeps. */
+  readonly maxSessions: number;
 }
 
 export class UsageError extends Error {
@@ -46,9 +48,15 @@ Options:
                      next login, injected errors, clock, users, key rotation, reset
   --ready-file <path>
                      write {"issuer", "url", "pid"} there once the server answers
+  --max-sessions <n> the most sessions (and of each other kind: grants, codes, tokens) kept
+                     in memory, least recently used dropped first (default: 10000)
   --require-password hide the one-click user picker: every sign-in needs a password
                      (do this whenever --host makes Understudy reachable from elsewhere)
-  -h, --help         show this help`;
+  -h, --help         show this help
+
+Commands:
+  understudy keys list|rotate [--data-dir <path>]
+                     the signing keys and their state; add a new signing key`;
 
 export function parseProviderArgs(
   argv: readonly string[],
@@ -70,6 +78,7 @@ export function parseProviderArgs(
         control: { type: 'boolean' },
         'ready-file': { type: 'string' },
         'require-password': { type: 'boolean' },
+        'max-sessions': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -89,6 +98,7 @@ export function parseProviderArgs(
     readyFile:
       values['ready-file'] === undefined ? undefined : resolve(cwd, values['ready-file'] as string),
     requirePassword: values['require-password'] === true,
+    maxSessions: parseMaxSessions(values['max-sessions'] as string | undefined),
   });
 }
 
@@ -99,6 +109,17 @@ function parsePort(raw: string | undefined): number {
     throw new UsageError(`--port must be a whole number from 0 to 65535, got "${raw}"`);
   }
   return port;
+}
+
+function parseMaxSessions(raw: string | undefined): number {
+  if (raw === undefined) return 10_000;
+  const max = Number(raw);
+  if (!/^\d+$/.test(raw) || max < 100 || max > 10_000_000) {
+    throw new UsageError(
+      `--max-sessions must be a whole number from 100 to 10000000, got "${raw}"`,
+    );
+  }
+  return max;
 }
 
 function parseHost(raw: string | undefined): string {

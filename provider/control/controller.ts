@@ -5,7 +5,13 @@
 import type { Seed, SeedInput, SeedUser } from '../../seed/schema.js';
 import { findUser } from '../../seed/users.js';
 import { InvalidRequest } from '../http/errors.js';
-import { generateSigningKey, type KeyMaterial, writeKeyFile } from '../oidc/keys.js';
+import {
+  generateSigningKey,
+  type KeyMaterial,
+  readKeyFile,
+  rotateKeys,
+  writeKeyFile,
+} from '../oidc/keys.js';
 import { clockOffsetSeconds, setClockOffset } from './clock.js';
 import type { ControlState, FailableEndpoint, InjectedFailure } from './control-state.js';
 
@@ -16,6 +22,8 @@ export interface ControlRuntime {
   readonly state: ControlState;
   readonly initialSeed: Seed;
   readonly dataDir: string;
+  /** How long a retired key stays published: the longest a token it signed lives. */
+  readonly keyRetentionSeconds: number;
   seed(): Seed;
   keys(): KeyMaterial;
   /** Applies `change` to the configuration in force, after any change already under way. */
@@ -51,7 +59,7 @@ export interface UnderstudyControl {
   shiftClock(seconds: number): void;
   /** Adds a user, or replaces the one with the same id; validated like the seed file. */
   upsertUser(user: SeedUserInput): Promise<SeedUser>;
-  /** Signs with a new key from now on; the previous key stays published for verification. */
+  /** Signs with a new key from now on; retired keys stay published until their tokens expire. */
   rotateKeys(): Promise<{ kid: string }>;
   /** Back to the seed: users, pending logins and failures, the clock. Keys stay. */
   reset(): Promise<void>;
@@ -97,10 +105,9 @@ export function createControl(runtime: ControlRuntime): UnderstudyControl {
     async rotateKeys() {
       const key = await generateSigningKey();
       await runtime.reconfigure(async ({ keys: current }) => {
-        const keys: KeyMaterial = {
-          signingKeys: [key, ...current.signingKeys.slice(0, 1)],
-          cookieSecrets: current.cookieSecrets,
-        };
+        // The file first: `understudy keys rotate` may have rotated since we last read it.
+        const onDisk = (await readKeyFile(runtime.dataDir)) ?? current;
+        const keys: KeyMaterial = rotateKeys(onDisk, key, runtime.keyRetentionSeconds);
         await writeKeyFile(runtime.dataDir, keys);
         return { keys };
       });

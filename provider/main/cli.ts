@@ -17,6 +17,11 @@ const bundledSchemaHash =
   typeof UNDERSTUDY_SEED_SCHEMA_HASH === 'string' ? UNDERSTUDY_SEED_SCHEMA_HASH : undefined;
 
 export async function main(argv: readonly string[]): Promise<number> {
+  if (argv[0] === 'keys') {
+    // Loaded only for this command, so starting the server never pays for it.
+    const { keysCommand } = await import('./keys-command.js');
+    return keysCommand(argv.slice(1));
+  }
   let config: ReturnType<typeof parseProviderArgs>;
   try {
     config = parseProviderArgs(argv);

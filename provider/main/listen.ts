@@ -12,16 +12,27 @@ import {
 } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, statSync, unwatchFile, watchFile } from 'node:fs';
 import { join } from 'node:path';
 import type { Seed } from '../../seed/schema.js';
 import { controlApi } from '../control/control-api.js';
 import { ControlState } from '../control/control-state.js';
-import { createControl, type UnderstudyControl } from '../control/controller.js';
+import {
+  type ControlRuntime,
+  createControl,
+  type UnderstudyControl,
+} from '../control/controller.js';
 import { injectedFailures } from '../control/inject-failures.js';
 import { createHost, type UnderstudyHost } from '../host/create-host.js';
-import { type KeyMaterial, loadOrCreateKeys } from '../oidc/keys.js';
-import { SessionTokens } from '../okta/index.js';
+import {
+  type KeyMaterial,
+  keyFilePath,
+  loadOrCreateKeys,
+  nextKeyExpiry,
+  pruneKeys,
+  readKeyFile,
+} from '../oidc/keys.js';
+import { SessionTokens, tokenLifetimes } from '../okta/index.js';
 import { createMemoryAdapterFactory } from '../store/memory-adapter.js';
 import { RevokedTokens } from '../store/revoked-tokens.js';
 import { assertClientsAccepted } from './assert-clients-accepted.js';
@@ -40,6 +51,8 @@ export interface ListenOptions {
   control?: boolean | undefined;
   /** No one-click user picker: every sign-in needs a password. */
   requirePassword?: boolean | undefined;
+  /** The most sessions (and grants, codes, tokens: each kind) kept in memory. */
+  maxSessions?: number | undefined;
 }
 
 export interface RunningProvider {
@@ -56,9 +69,15 @@ export interface RunningProvider {
   close(): Promise<void>;
 }
 
+/** A retired key stays published as long as the longest-lived token it can have signed. */
+export const keyRetentionSeconds = Math.max(tokenLifetimes.accessToken, tokenLifetimes.idToken);
+
 export async function listen(options: ListenOptions): Promise<RunningProvider> {
   const { tls, dataDir } = options;
-  let current = { seed: options.seed, keys: await loadOrCreateKeys(dataDir) };
+  let current = {
+    seed: options.seed,
+    keys: pruneKeys(await loadOrCreateKeys(dataDir), keyRetentionSeconds),
+  };
   const server = tls
     ? createHttpsServer({ keepAliveTimeout: 5_000, key: tls.key, cert: tls.cert })
     : createHttpServer({ keepAliveTimeout: 5_000 });
@@ -79,9 +98,23 @@ export async function listen(options: ListenOptions): Promise<RunningProvider> {
 
   // Storage and revocations outlive rebuilds, so sessions, tokens and revocations survive a
   // changed user or key.
-  const storageFor = keptPerServer(createMemoryAdapterFactory);
+  // One warning for the whole process, however many authorization servers fill up.
+  let warnedFull = false;
+  const storageFor = keptPerServer(() =>
+    createMemoryAdapterFactory({
+      maxPerModel: options.maxSessions,
+      onEvictLive: (model, max) => {
+        if (warnedFull) return;
+        warnedFull = true;
+        console.warn(
+          `understudy: WARNING: the in-memory store is full (${max} ${model} entries) and dropped live ones, least recently used first; what used them (sign-ins, tokens) now fails. Raise --max-sessions.`,
+        );
+      },
+    }),
+  );
   const revokedFor = keptPerServer(
-    (serverId) => new RevokedTokens(join(dataDir, `revoked-tokens-${serverId}.json`)),
+    (serverId) =>
+      new RevokedTokens(join(dataDir, `revoked-tokens-${serverId}.json`), options.maxSessions),
   );
   const sessionTokens = new SessionTokens();
   const state = options.control ? new ControlState() : undefined;
@@ -118,28 +151,59 @@ export async function listen(options: ListenOptions): Promise<RunningProvider> {
     await assertClientsAccepted(built.providers, seed, options.seedSource ?? '<seed>');
     return built;
   };
+  let pruneTimer: NodeJS.Timeout | undefined;
+  /** Drops each retired key once the last token it signed has expired, without a restart. */
+  const schedulePrune = () => {
+    clearTimeout(pruneTimer);
+    const due = nextKeyExpiry(current.keys, keyRetentionSeconds);
+    if (due === undefined) return;
+    const delayMs = Math.min(Math.max(due * 1000 - Date.now(), 0) + 1000, 2 ** 31 - 1);
+    pruneTimer = setTimeout(
+      () => void reconfigure(({ keys }) => ({ keys: pruneKeys(keys, keyRetentionSeconds) })),
+      delayMs,
+    );
+    pruneTimer.unref();
+  };
+  const reconfigure: ControlRuntime['reconfigure'] = (change) => {
+    // One at a time, each starting from what the previous one left, so none is lost.
+    const step = queue.then(async () => {
+      const next = await change(current);
+      const seed = next.seed ?? current.seed;
+      const keys = next.keys ?? current.keys;
+      const rebuilt = await build(seed, keys);
+      current = { seed, keys };
+      handle = rebuilt.app.callback();
+      schedulePrune();
+    });
+    queue = step.catch(() => undefined);
+    return step;
+  };
   if (state) {
     control = createControl({
       state,
       initialSeed: options.seed,
       dataDir,
+      keyRetentionSeconds,
       seed: () => current.seed,
       keys: () => current.keys,
-      reconfigure(change) {
-        // One at a time, each starting from what the previous one left, so none is lost.
-        const step = queue.then(async () => {
-          const next = await change(current);
-          const seed = next.seed ?? current.seed;
-          const keys = next.keys ?? current.keys;
-          const rebuilt = await build(seed, keys);
-          current = { seed, keys };
-          handle = rebuilt.app.callback();
-        });
-        queue = step.catch(() => undefined);
-        return step;
-      },
+      reconfigure,
     });
   }
+  // `understudy keys rotate` (or another instance on this data directory) changes the file.
+  const keyFile = keyFilePath(dataDir);
+  const onKeyFile = () =>
+    void readKeyFile(dataDir)
+      .then((onDisk) => {
+        if (!onDisk) return;
+        const keys = pruneKeys(onDisk, keyRetentionSeconds);
+        if (JSON.stringify(keys) === JSON.stringify(current.keys)) return;
+        return reconfigure(() => ({ keys }));
+      })
+      .catch((error: unknown) =>
+        console.error(
+          `understudy: could not load the changed ${keyFile}: ${(error as Error).message}`,
+        ),
+      );
 
   let understudy: UnderstudyHost;
   try {
@@ -152,6 +216,8 @@ export async function listen(options: ListenOptions): Promise<RunningProvider> {
   }
   handle = understudy.app.callback();
   for (const [req, res] of waiting.splice(0)) handle(req, res);
+  schedulePrune();
+  watchFile(keyFile, { interval: 1_000, persistent: false }, onKeyFile);
   const host = options.host.includes(':') ? `[${options.host}]` : options.host;
   return {
     server,
@@ -162,6 +228,8 @@ export async function listen(options: ListenOptions): Promise<RunningProvider> {
     control,
     close: () =>
       new Promise<void>((resolve, reject) => {
+        unwatchFile(keyFile, onKeyFile);
+        clearTimeout(pruneTimer);
         server.close((err) => (err ? reject(err) : resolve()));
         server.closeAllConnections();
       }),

@@ -15,7 +15,7 @@ import {
 import { renderErrorPage } from '../views/error-page.js';
 import { renderLoggedOut } from '../views/logout-pages.js';
 import { claimsByScope } from './accounts.js';
-import type { KeyMaterial } from './keys.js';
+import { type KeyMaterial, privateJwk } from './keys.js';
 import { mergeConfiguration } from './merge-configuration.js';
 
 export interface CreateProviderOptions {
@@ -43,7 +43,7 @@ export function createProvider(options: CreateProviderOptions): Provider {
     adapter: options.adapter,
     clients: options.clients.map(toClientMetadata),
     findAccount: options.findAccount,
-    jwks: { keys: keys.signingKeys.map((key) => ({ ...key })) },
+    jwks: { keys: keys.signingKeys.map(privateJwk) },
     cookies: {
       keys: [...keys.cookieSecrets],
       long: { httpOnly: true, sameSite: options.crossSiteCookies ? 'none' : 'lax' },

@@ -1,12 +1,17 @@
 /**
- * oidc-provider storage kept in memory, per provider. Unlike the built-in one it is not an LRU
- * (nothing is evicted under load, so a busy CI run never loses a session mid-login) and it
- * does not warn on every start: losing state on restart is the point of a local stand-in.
+ * oidc-provider storage kept in memory, per provider, and bounded: each model keeps at most
+ * `maxPerModel` entries in an LRU cache (lru-cache), entries expire with their TTL when they
+ * are next touched (no sweeps over the store), and the least recently used give way when a
+ * model is full, with one loud warning the first time that drops something still alive.
+ * Losing state on restart is the point of a local stand-in, so nothing is written anywhere.
  */
+import { LRUCache } from 'lru-cache';
 import type { Adapter, AdapterPayload } from 'oidc-provider';
 
 interface Entry {
-  payload: AdapterPayload;
+  /** The payload as JSON: a copy no caller can change, at a fraction of an object's memory. */
+  json: string;
+  /** Epoch milliseconds; undefined: kept until evicted. */
   expiresAt: number | undefined;
 }
 
@@ -17,59 +22,90 @@ export interface MemoryAdapterFactory extends AdapterFactory {
   held(): { entries: number; grants: number; lookups: number };
 }
 
-export function createMemoryAdapterFactory(): MemoryAdapterFactory {
-  const entries = new Map<string, Entry>();
-  const grants = new Map<string, Set<string>>();
-  const lookups = new Map<string, string>();
+export interface MemoryStoreOptions {
+  /** The most entries of one model (sessions, grants, codes, ...); default 10,000. */
+  maxPerModel?: number | undefined;
+  /** Told once, the first time a full model drops an entry that had not expired. */
+  onEvictLive?: ((model: string, max: number) => void) | undefined;
+}
 
-  const live = (key: string): Entry | undefined => {
-    const entry = entries.get(key);
+export const defaultMaxPerModel = 10_000;
+
+export function createMemoryAdapterFactory(options: MemoryStoreOptions = {}): MemoryAdapterFactory {
+  const max = options.maxPerModel ?? defaultMaxPerModel;
+  const onEvictLive =
+    options.onEvictLive ??
+    ((model: string, limit: number) =>
+      console.warn(
+        `understudy: WARNING: the in-memory store is full (${limit} ${model} entries) and dropped live ones, least recently used first.`,
+      ));
+  let warned = false;
+  const models = new Map<string, LRUCache<string, Entry>>();
+  // Which entries (model:id) each grant has, and the ids behind uid and user-code lookups;
+  // bounded too, so a grant older than the newest few thousand can no longer be revoked whole.
+  const grants = new LRUCache<string, Set<string>>({ max });
+  const lookups = new LRUCache<string, string>({ max: max * 2 });
+
+  const modelCache = (model: string) => {
+    let cache = models.get(model);
+    if (!cache) {
+      cache = new LRUCache<string, Entry>({
+        max,
+        dispose: (entry, _id, reason) => {
+          const live = entry.expiresAt === undefined || entry.expiresAt > Date.now();
+          if (reason === 'evict' && live && !warned) {
+            warned = true;
+            onEvictLive(model, max);
+          }
+        },
+      });
+      models.set(model, cache);
+    }
+    return cache;
+  };
+
+  const live = (cache: LRUCache<string, Entry>, id: string): Entry | undefined => {
+    const entry = cache.get(id);
     if (entry?.expiresAt !== undefined && entry.expiresAt <= Date.now()) {
-      entries.delete(key);
+      cache.delete(id);
       return undefined;
     }
     return entry;
   };
 
-  let writes = 0;
-  // Expired entries are dropped on read, and swept now and then so a long run stays small.
-  const sweep = () => {
-    const now = Date.now();
-    for (const [key, entry] of entries) {
-      if (entry.expiresAt !== undefined && entry.expiresAt <= now) entries.delete(key);
-    }
-    for (const [grantId, keys] of grants) {
-      for (const key of keys) if (!entries.has(key)) keys.delete(key);
-      if (keys.size === 0) grants.delete(grantId);
-    }
-    for (const [lookup, id] of lookups) {
-      const model = lookup.startsWith('userCode:') ? 'DeviceCode' : lookup.split(':')[1];
-      if (!entries.has(`${model}:${id}`)) lookups.delete(lookup);
-    }
+  const holds = (key: string) => {
+    const separator = key.indexOf(':');
+    return models.get(key.slice(0, separator))?.has(key.slice(separator + 1)) === true;
   };
 
   const factory = (model: string): Adapter => {
-    const keyOf = (id: string) => `${model}:${id}`;
+    const cache = modelCache(model);
+    const ttlOf = (expiresIn: number | undefined) => (expiresIn ? expiresIn * 1000 : undefined);
     return {
       async upsert(id, payload, expiresIn) {
-        writes += 1;
-        if (writes % 500 === 0) sweep();
-        const key = keyOf(id);
-        entries.set(key, {
-          payload: structuredClone(payload),
-          expiresAt: expiresIn ? Date.now() + expiresIn * 1000 : undefined,
-        });
+        const ttl = ttlOf(expiresIn);
+        cache.set(
+          id,
+          {
+            json: JSON.stringify(payload),
+            expiresAt: ttl === undefined ? undefined : Date.now() + ttl,
+          },
+          ttl === undefined ? {} : { ttl },
+        );
         if (payload.grantId) {
           const keys = grants.get(payload.grantId) ?? new Set<string>();
-          keys.add(key);
+          keys.add(`${model}:${id}`);
+          // A grant refreshed all day would otherwise index every token it ever had.
+          if (keys.size > 64) for (const key of keys) if (!holds(key)) keys.delete(key);
           grants.set(payload.grantId, keys);
         }
-        if (payload.userCode) lookups.set(`userCode:${payload.userCode}`, id);
-        if (payload.uid) lookups.set(`uid:${model}:${payload.uid}`, id);
+        const lookupOptions = ttl === undefined ? {} : { ttl };
+        if (payload.userCode) lookups.set(`userCode:${payload.userCode}`, id, lookupOptions);
+        if (payload.uid) lookups.set(`uid:${model}:${payload.uid}`, id, lookupOptions);
       },
       async find(id) {
-        const entry = live(keyOf(id));
-        return entry ? structuredClone(entry.payload) : undefined;
+        const entry = live(cache, id);
+        return entry ? (JSON.parse(entry.json) as AdapterPayload) : undefined;
       },
       async findByUserCode(userCode) {
         const id = lookups.get(`userCode:${userCode}`);
@@ -80,19 +116,30 @@ export function createMemoryAdapterFactory(): MemoryAdapterFactory {
         return id ? this.find(id) : undefined;
       },
       async consume(id) {
-        const entry = live(keyOf(id));
-        if (entry) entry.payload.consumed = Math.floor(Date.now() / 1000);
+        const entry = live(cache, id);
+        if (!entry) return;
+        const payload = JSON.parse(entry.json) as AdapterPayload;
+        payload.consumed = Math.floor(Date.now() / 1000);
+        entry.json = JSON.stringify(payload);
       },
       async destroy(id) {
-        entries.delete(keyOf(id));
+        cache.delete(id);
       },
       async revokeByGrantId(grantId) {
-        for (const key of grants.get(grantId) ?? []) entries.delete(key);
+        for (const key of grants.get(grantId) ?? []) {
+          const separator = key.indexOf(':');
+          models.get(key.slice(0, separator))?.delete(key.slice(separator + 1));
+        }
         grants.delete(grantId);
       },
     };
   };
+
   return Object.assign(factory, {
-    held: () => ({ entries: entries.size, grants: grants.size, lookups: lookups.size }),
+    held: () => ({
+      entries: [...models.values()].reduce((sum, cache) => sum + cache.size, 0),
+      grants: grants.size,
+      lookups: lookups.size,
+    }),
   });
 }

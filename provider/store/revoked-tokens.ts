@@ -9,17 +9,23 @@
  */
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { LRUCache } from 'lru-cache';
 
 type Expiries = Map<string, number>;
 
 export class RevokedTokens {
   readonly #revoked: Expiries = new Map();
-  readonly #issuedByGrant = new Map<string, Expiries>();
+  // Bounded like the grants themselves: a grant this old is gone from the store anyway.
+  readonly #issuedByGrant: LRUCache<string, Expiries>;
   readonly #file: string | undefined;
 
-  /** `file`: where revocations are kept across restarts; in memory only without one. */
-  constructor(file?: string) {
+  /**
+   * `file`: where revocations are kept across restarts; in memory only without one.
+   * `maxGrants`: how many grants' issued tokens are remembered (the store's own cap).
+   */
+  constructor(file?: string, maxGrants = 10_000) {
     this.#file = file;
+    this.#issuedByGrant = new LRUCache({ max: maxGrants });
     if (file) this.#load(file);
   }
 
@@ -59,7 +65,7 @@ export class RevokedTokens {
   #sweep(): void {
     const now = Math.floor(Date.now() / 1000);
     for (const [jti, exp] of this.#revoked) if (exp < now) this.#revoked.delete(jti);
-    for (const [grantId, issued] of this.#issuedByGrant) {
+    for (const [grantId, issued] of this.#issuedByGrant.entries()) {
       for (const [jti, exp] of issued) if (exp < now) issued.delete(jti);
       if (issued.size === 0) this.#issuedByGrant.delete(grantId);
     }

@@ -22,6 +22,7 @@ describe('memory adapter', () => {
 
     vi.advanceTimersByTime(10_001);
     expect(await sessions.find('s1')).toBeUndefined();
+    expect(await sessions.findByUid('u1')).toBeUndefined();
   });
 
   it('consumes, destroys, and revokes everything of a grant', async () => {
@@ -45,24 +46,50 @@ describe('memory adapter', () => {
   });
 });
 
-describe('memory adapter sweep', () => {
-  it('drops expired entries, their grant index and their lookups every 500 writes', async () => {
-    vi.useFakeTimers();
-    const factory = createMemoryAdapterFactory();
+describe('memory adapter bounds', () => {
+  it('keeps at most the cap per model, dropping the least recently used, and warns once', async () => {
+    const warnings: string[] = [];
+    const factory = createMemoryAdapterFactory({
+      maxPerModel: 3,
+      onEvictLive: (model, max) => warnings.push(`${model} ${max}`),
+    });
     const sessions = factory('Session');
-    const codes = factory('AuthorizationCode');
-    for (let i = 0; i < 10; i += 1) {
-      await sessions.upsert(`s${i}`, { uid: `u${i}` }, 10);
-      await codes.upsert(`c${i}`, { grantId: `g${i}` }, 10);
-    }
-    expect(factory.held()).toEqual({ entries: 20, grants: 10, lookups: 10 });
+    for (const id of ['s1', 's2', 's3']) await sessions.upsert(id, { uid: id }, 3600);
+    // Reading s1 makes it recent; s2 is now the oldest.
+    await sessions.find('s1');
+    await sessions.upsert('s4', { uid: 's4' }, 3600);
+    await sessions.upsert('s5', { uid: 's5' }, 3600);
+    expect(await sessions.find('s2')).toBeUndefined();
+    expect(await sessions.find('s3')).toBeUndefined();
+    expect(await sessions.find('s1')).toBeDefined();
+    expect(factory.held().entries).toBe(3);
+    expect(warnings).toEqual(['Session 3']);
+    // Other models have their own room.
+    await factory('Grant').upsert('g1', {}, 3600);
+    expect(factory.held().entries).toBe(4);
+  });
 
-    vi.advanceTimersByTime(10_001);
-    const grants = factory('Grant');
-    // 20 writes so far; 479 more keep the sweep away, the 500th runs it.
-    for (let i = 0; i < 479; i += 1) await grants.upsert(`k${i}`, {}, 3600);
-    expect(factory.held().entries).toBe(499);
-    await grants.upsert('k479', {}, 3600);
-    expect(factory.held()).toEqual({ entries: 480, grants: 0, lookups: 0 });
+  it('does not warn when what gives way had expired anyway', async () => {
+    vi.useFakeTimers();
+    const warnings: string[] = [];
+    const factory = createMemoryAdapterFactory({
+      maxPerModel: 2,
+      onEvictLive: (model) => warnings.push(model),
+    });
+    const codes = factory('AuthorizationCode');
+    await codes.upsert('c1', {}, 1);
+    await codes.upsert('c2', {}, 1);
+    vi.advanceTimersByTime(1_500);
+    await codes.upsert('c3', {}, 60);
+    expect(warnings).toEqual([]);
+  });
+
+  it("keeps a long-refreshed grant's index to the tokens that still exist", async () => {
+    const factory = createMemoryAdapterFactory({ maxPerModel: 10 });
+    const tokens = factory('RefreshToken');
+    for (let i = 0; i < 200; i += 1) await tokens.upsert(`r${i}`, { grantId: 'g1' }, 3600);
+    await tokens.revokeByGrantId('g1');
+    expect(factory.held().entries).toBe(0);
+    expect(factory.held().grants).toBe(0);
   });
 });
