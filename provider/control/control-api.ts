@@ -22,31 +22,31 @@ export function controlApi(control: UnderstudyControl): Middleware {
   const router = new Router({ prefix: controlPrefix });
   router.use(onlyLoopback);
 
-  router.get('state', '/state', (ctx) => {
-    ctx.body = control.snapshot();
+  router.get('state', '/state', async (ctx) => {
+    ctx.body = await control.snapshot();
   });
   router.post('next-login', '/next-login', async (ctx) => {
     const body = await readJsonRequest(ctx);
-    control.nextLogin(requireString(body, 'user'));
-    ctx.body = control.snapshot();
+    await control.nextLogin(requireString(body, 'user'));
+    ctx.body = await control.snapshot();
   });
   router.post('fail', '/fail', async (ctx) => {
     const body = await readJsonRequest(ctx);
     const times = body.times === undefined ? 1 : Number(body.times);
-    control.failNext(
+    await control.failNext(
       requireString(body, 'endpoint') as 'authorize' | 'token',
       requireString(body, 'error'),
       typeof body.error_description === 'string' ? body.error_description : undefined,
       Number.isInteger(times) && times > 0 ? Math.min(times, maxRepeats) : 1,
     );
-    ctx.body = control.snapshot();
+    ctx.body = await control.snapshot();
   });
   router.post('clock', '/clock', async (ctx) => {
     const body = await readJsonRequest(ctx);
     const offset = Number(body.offsetSeconds);
     if (!Number.isFinite(offset)) throw new InvalidRequest('offsetSeconds must be a number');
-    control.shiftClock(offset);
-    ctx.body = control.snapshot();
+    await control.shiftClock(offset);
+    ctx.body = await control.snapshot();
   });
   router.post('users', '/users', async (ctx) => {
     const body = await readJsonRequest(ctx);
@@ -67,7 +67,7 @@ export function controlApi(control: UnderstudyControl): Middleware {
   router.post('reset', '/reset', async (ctx) => {
     await readJsonRequest(ctx);
     await control.reset();
-    ctx.body = control.snapshot();
+    ctx.body = await control.snapshot();
   });
   router.all('unknown', '/{*rest}', (ctx) => {
     throw new RouteNotFound(`no control route ${ctx.method} ${ctx.path}`);

@@ -13,13 +13,15 @@ import {
   writeKeyFile,
 } from '../oidc/keys.js';
 import { clockOffsetSeconds, setClockOffset } from './clock.js';
-import type { ControlState, FailableEndpoint, InjectedFailure } from './control-state.js';
+import type { ControlStateStore, FailableEndpoint, InjectedFailure } from './control-state.js';
 
 export type SeedUserInput = SeedInput['users'][number];
 
 /** What the controller needs from the running server. */
 export interface ControlRuntime {
-  readonly state: ControlState;
+  readonly state: ControlStateStore;
+  /** Tells the other instances (with Redis) that the clock moved; nothing without. */
+  shareClock?: ((seconds: number) => Promise<void>) | undefined;
   readonly initialSeed: Seed;
   readonly dataDir: string;
   /** How long a retired key stays published: the longest a token it signed lives. */
@@ -47,23 +49,23 @@ export class UnknownUserError extends InvalidRequest {}
 
 export interface UnderstudyControl {
   /** The next login signs in this user (id or login) without showing the login page. */
-  nextLogin(user: string): void;
+  nextLogin(user: string): Promise<void>;
   /** The next request(s) to `endpoint` fail with this OAuth error. */
   failNext(
     endpoint: FailableEndpoint,
     error: string,
     errorDescription?: string,
     times?: number,
-  ): void;
-  /** Moves the clock of the process Understudy runs in; 0 puts it back. */
-  shiftClock(seconds: number): void;
+  ): Promise<void>;
+  /** Moves the clock of the process Understudy runs in (and, with Redis, of every instance). */
+  shiftClock(seconds: number): Promise<void>;
   /** Adds a user, or replaces the one with the same id; validated like the seed file. */
   upsertUser(user: SeedUserInput): Promise<SeedUser>;
   /** Signs with a new key from now on; retired keys stay published until their tokens expire. */
   rotateKeys(): Promise<{ kid: string }>;
   /** Back to the seed: users, pending logins and failures, the clock. Keys stay. */
   reset(): Promise<void>;
-  snapshot(): ControlSnapshot;
+  snapshot(): Promise<ControlSnapshot>;
 }
 
 export function createControl(runtime: ControlRuntime): UnderstudyControl {
@@ -74,10 +76,10 @@ export function createControl(runtime: ControlRuntime): UnderstudyControl {
   };
 
   return {
-    nextLogin(user) {
-      runtime.state.setNextLogin(seededUser(user).id);
+    async nextLogin(user) {
+      await runtime.state.setNextLogin(seededUser(user).id);
     },
-    failNext(endpoint, error, errorDescription, times = 1) {
+    async failNext(endpoint, error, errorDescription, times = 1) {
       if (endpoint !== 'authorize' && endpoint !== 'token') {
         throw new InvalidRequest(
           `endpoint must be "authorize" or "token", got "${String(endpoint)}"`,
@@ -86,10 +88,11 @@ export function createControl(runtime: ControlRuntime): UnderstudyControl {
       if (!/^[\x20-\x21\x23-\x5B\x5D-\x7E]+$/.test(error)) {
         throw new InvalidRequest('error must be an OAuth error code such as "access_denied"');
       }
-      runtime.state.failNext(endpoint, { error, error_description: errorDescription }, times);
+      await runtime.state.failNext(endpoint, { error, error_description: errorDescription }, times);
     },
-    shiftClock(seconds) {
+    async shiftClock(seconds) {
       setClockOffset(seconds);
+      await runtime.shareClock?.(seconds);
     },
     async upsertUser(user) {
       const { parseSeed } = await import('../../seed/validate.js');
@@ -114,14 +117,15 @@ export function createControl(runtime: ControlRuntime): UnderstudyControl {
       return { kid: key.kid };
     },
     async reset() {
-      runtime.state.clear();
+      await runtime.state.clear();
       setClockOffset(0);
+      await runtime.shareClock?.(0);
       await runtime.reconfigure(() => ({ seed: runtime.initialSeed }));
     },
-    snapshot() {
+    async snapshot() {
       return {
-        nextLogin: runtime.state.nextLogin,
-        failures: runtime.state.pendingFailures(),
+        nextLogin: await runtime.state.nextLogin(),
+        failures: await runtime.state.pendingFailures(),
         clockOffsetSeconds: clockOffsetSeconds(),
         signingKeys: runtime.keys().signingKeys.map((key) => key.kid),
         users: runtime

@@ -5,19 +5,19 @@
 import type { Middleware } from 'koa';
 import type { SeedClient } from '../../seed/schema.js';
 import { UnderstudyError } from '../http/errors.js';
-import type { ControlState } from './control-state.js';
+import type { ControlStateStore } from './control-state.js';
 
 const injected = 'injected by the Understudy control API';
 
 /** The step to run first on a route, for the routes that can be made to fail. */
 export function injectedFailures(
-  control: ControlState,
+  control: ControlStateStore,
   clients: readonly SeedClient[],
 ): (route: string) => Middleware | undefined {
   const byId = new Map(clients.map((client) => [client.client_id, client]));
 
   const authorization: Middleware = async (ctx, next) => {
-    const failure = control.takeFailure('authorize');
+    const failure = await control.takeFailure('authorize');
     if (!failure) return next();
     const redirectUri = String(ctx.query.redirect_uri ?? '');
     const client = byId.get(String(ctx.query.client_id ?? ''));
@@ -35,7 +35,7 @@ export function injectedFailures(
   };
 
   const token: Middleware = async (_ctx, next) => {
-    const failure = control.takeFailure('token');
+    const failure = await control.takeFailure('token');
     if (!failure) return next();
     throw new UnderstudyError(
       failure.error === 'invalid_client' ? 401 : 400,

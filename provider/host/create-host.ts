@@ -16,12 +16,13 @@ import {
   oktaConfiguration,
   oktaOrgRoutes,
   oktaRoutes,
+  revokingGrantJwts,
   pathFor,
   type RouteName,
-  type SessionTokens,
 } from '../okta/index.js';
 import type { AdapterFactory } from '../store/memory-adapter.js';
-import type { RevokedTokens } from '../store/revoked-tokens.js';
+import type { RevocationList } from '../store/revoked-tokens.js';
+import type { SessionTokenStore } from '../store/session-tokens.js';
 import { errorBoundary } from './error-boundary.js';
 import { requestGuards } from './request-guards.js';
 import { securityHeaders } from './security-headers.js';
@@ -34,9 +35,9 @@ export interface CreateHostOptions {
   /** Storage for each authorization server's provider, by id. */
   storageFor: (serverId: string) => AdapterFactory;
   /** Revoked JWT access tokens of each authorization server, by id. */
-  revokedFor: (serverId: string) => RevokedTokens;
+  revokedFor: (serverId: string) => RevocationList;
   /** Okta sessionTokens of the org, kept across rebuilds like the storage. */
-  sessionTokens: SessionTokens;
+  sessionTokens: SessionTokenStore;
   /** When the seeded users last changed (epoch seconds): their `updated_at`. */
   usersUpdatedAt: number;
   /** No one-click user picker (the seed can ask for that too). */
@@ -49,7 +50,7 @@ export interface CreateHostOptions {
   before?:
     ((route: RouteName, server: SeedAuthorizationServer) => Middleware | undefined) | undefined;
   /** A user to sign in without the login page, asked once per login. */
-  autoLogin?: (() => string | undefined) | undefined;
+  autoLogin?: (() => Promise<string | undefined>) | undefined;
 }
 
 export interface UnderstudyHost {
@@ -82,7 +83,7 @@ export function createHost(options: CreateHostOptions): UnderstudyHost {
       clients: seed.clients,
       findAccount: accounts.findAccount,
       keys,
-      adapter: options.storageFor(server.id),
+      adapter: revokingGrantJwts(options.storageFor(server.id), revoked),
       cookiePrefix: `understudy_${server.id}`,
       crossSiteCookies: options.crossSiteCookies,
       interactionUrl: (uid) => `${prefix}${pathFor('interaction', { uid })}`,

@@ -30,7 +30,7 @@ export interface InteractionOptions {
   /** Whether a consent is granted without showing the consent page. */
   grantsSilently(details: InteractionDetails): boolean;
   /** A user to sign in without the login page, asked once per login. */
-  autoLogin?: (() => string | undefined) | undefined;
+  autoLogin?: (() => Promise<string | undefined>) | undefined;
 }
 
 export interface InteractionHandlers {

@@ -21,7 +21,7 @@ export interface LoginStepOptions {
   csrf: InteractionCsrf;
   clientName(clientId: unknown): string;
   actions(uid: string): { login: string; abort: string };
-  autoLogin?: (() => string | undefined) | undefined;
+  autoLogin?: (() => Promise<string | undefined>) | undefined;
 }
 
 export function loginStep(options: LoginStepOptions) {
@@ -57,7 +57,7 @@ export function loginStep(options: LoginStepOptions) {
 
   return {
     async show(ctx: Context, details: Details) {
-      const autoLogin = options.autoLogin?.();
+      const autoLogin = await options.autoLogin?.();
       if (autoLogin && accounts.findUserById(autoLogin)) return signIn(ctx, autoLogin);
       const hint = details.params.login_hint;
       return render(ctx, details, typeof hint === 'string' ? { login: hint } : {});

@@ -32,7 +32,8 @@ import {
   pruneKeys,
   readKeyFile,
 } from '../oidc/keys.js';
-import { SessionTokens, tokenLifetimes } from '../okta/index.js';
+import { tokenLifetimes } from '../okta/index.js';
+import { SessionTokens } from '../store/session-tokens.js';
 import { createMemoryAdapterFactory } from '../store/memory-adapter.js';
 import { RevokedTokens } from '../store/revoked-tokens.js';
 import { assertClientsAccepted } from './assert-clients-accepted.js';

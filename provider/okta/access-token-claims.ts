@@ -4,19 +4,23 @@
  */
 import type { AccessToken, ClientCredentials, KoaContextWithOIDC } from 'oidc-provider';
 import type { AccountStore } from '../oidc/accounts.js';
-import type { RevokedTokens } from '../store/revoked-tokens.js';
+import type { RevocationList } from '../store/revoked-tokens.js';
 
 interface JwtParts {
   header?: Record<string, unknown> | undefined;
   payload: Record<string, unknown>;
 }
 
-export function createAccessTokenCustomizer(accounts: AccountStore, revoked?: RevokedTokens) {
-  return (_ctx: KoaContextWithOIDC, token: AccessToken | ClientCredentials, jwt: JwtParts) => {
+export function createAccessTokenCustomizer(accounts: AccountStore, revoked?: RevocationList) {
+  return async (
+    _ctx: KoaContextWithOIDC,
+    token: AccessToken | ClientCredentials,
+    jwt: JwtParts,
+  ) => {
     const { payload } = jwt;
     const grantId = 'grantId' in token ? token.grantId : undefined;
     if (revoked && grantId && typeof payload.jti === 'string' && typeof payload.exp === 'number') {
-      revoked.issued(grantId, payload.jti, payload.exp);
+      await revoked.issued(grantId, payload.jti, payload.exp);
     }
     // Okta sends no typ; never "JWT", which strict RFC 9068 verifiers reject.
     jwt.header = { ...jwt.header, typ: undefined };

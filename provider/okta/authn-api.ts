@@ -8,11 +8,11 @@ import { UnderstudyError } from '../http/errors.js';
 import { readJsonBody } from '../http/json-body.js';
 import type { AccountStore } from '../oidc/accounts.js';
 import { OktaApiError } from './api-error.js';
-import type { SessionTokens } from './session-tokens.js';
+import type { SessionTokenStore } from '../store/session-tokens.js';
 
 export function authnApi(options: {
   accounts: AccountStore;
-  sessionTokens: SessionTokens;
+  sessionTokens: SessionTokenStore;
   /** When the seeded passwords were set (the process start). */
   passwordChanged: Date;
 }): Middleware {
@@ -27,7 +27,7 @@ export function authnApi(options: {
     const user = options.accounts.authenticate(username, password);
     // The same answer for an unknown user as for a wrong password, as on Okta.
     if (!user) throw new OktaApiError(401, 'E0000004', 'Authentication failed');
-    const { sessionToken, expiresAt } = options.sessionTokens.issue(user.id);
+    const { sessionToken, expiresAt } = await options.sessionTokens.issue(user.id);
     ctx.set('cache-control', 'no-store');
     ctx.body = {
       expiresAt: expiresAt.toISOString(),

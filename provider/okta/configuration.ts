@@ -7,7 +7,7 @@ import type Provider from 'oidc-provider';
 import { type Configuration, errors } from 'oidc-provider';
 import type { Seed, SeedAuthorizationServer } from '../../seed/schema.js';
 import { originAllowed } from '../http/client-origins.js';
-import type { RevokedTokens } from '../store/revoked-tokens.js';
+import type { RevocationList } from '../store/revoked-tokens.js';
 import { createLoadExistingGrant } from '../interactions/grants.js';
 import { type AccountStore, claimsByScope } from '../oidc/accounts.js';
 import { createAccessTokenCustomizer } from './access-token-claims.js';
@@ -34,7 +34,7 @@ export interface OktaConfigurationOptions {
   seed: Seed;
   accounts: AccountStore;
   /** Revoked JWT access tokens; a revoked grant revokes the ones it issued. */
-  revoked: RevokedTokens;
+  revoked: RevocationList;
 }
 
 export interface OktaSetup {
@@ -123,8 +123,6 @@ export function oktaConfiguration({
     overlay,
     adapt(provider) {
       allowImplicitOnLocalhost(provider);
-      // A replayed code, a revoked refresh token, a logout: every JWT of the grant goes too.
-      provider.on('grant.revoked', (_ctx, grantId: string) => revoked.revokeGrant(grantId));
       registerPostMessageMode(provider, seedClients);
     },
   };

@@ -5,8 +5,8 @@
  */
 export { OktaNotFound } from './api-error.js';
 export { oktaConfiguration, tokenLifetimes } from './configuration.js';
+export { revokingGrantJwts } from './jwt-grant-revocation.js';
 export { oktaOrgRoutes } from './org-routes.js';
-export { SessionTokens } from './session-tokens.js';
 export {
   authorizationServerPath,
   oktaRoutes,

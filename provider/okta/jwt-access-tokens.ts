@@ -13,7 +13,7 @@ import { readFormBody } from '../http/form-body.js';
 import { requestOrigin } from '../http/request-origin.js';
 import { type AccountStore, claimsByScope } from '../oidc/accounts.js';
 import { authenticateClient } from './client-auth.js';
-import type { RevokedTokens } from '../store/revoked-tokens.js';
+import type { RevocationList } from '../store/revoked-tokens.js';
 
 export interface JwtAccessTokenOptions {
   issuer: string;
@@ -21,7 +21,7 @@ export interface JwtAccessTokenOptions {
   publicKeys: { keys: Record<string, unknown>[] };
   accounts: AccountStore;
   clients: ReadonlyMap<string, SeedClient>;
-  revoked: RevokedTokens;
+  revoked: RevocationList;
 }
 
 interface OktaAccessToken extends JWTPayload {
@@ -91,7 +91,7 @@ export function jwtAccessTokenEndpoints(options: JwtAccessTokenOptions): {
     );
     const payload = await verify(token);
     const user = payload?.uid ? options.accounts.findUserById(payload.uid) : undefined;
-    if (!payload || options.revoked.has(payload.jti) || !user) {
+    if (!payload || (await options.revoked.has(payload.jti)) || !user) {
       throw bearerError(ctx, 401, 'invalid_token', 'The access token is invalid.');
     }
     const scopes = payload.scp ?? [];
@@ -121,7 +121,7 @@ export function jwtAccessTokenEndpoints(options: JwtAccessTokenOptions): {
     ctx.set('cache-control', 'no-store');
     const foreign =
       client.token_endpoint_auth_method === 'none' && payload?.cid !== client.client_id;
-    if (!payload || options.revoked.has(payload.jti) || foreign) {
+    if (!payload || (await options.revoked.has(payload.jti)) || foreign) {
       ctx.body = { active: false };
       return;
     }
@@ -144,7 +144,7 @@ export function jwtAccessTokenEndpoints(options: JwtAccessTokenOptions): {
     // Like Okta, revoking an invalid, expired or foreign token is still a success.
     const payload = await verify(token, true);
     if (payload && payload.cid === client.client_id)
-      options.revoked.revoke(payload.jti, payload.exp);
+      await options.revoked.revoke(payload.jti, payload.exp);
     ctx.status = 200;
     ctx.body = '';
   };

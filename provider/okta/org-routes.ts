@@ -16,7 +16,7 @@ import { authnApi } from './authn-api.js';
 import type { SessionCookieOptions } from './browser-session.js';
 import { sessionLifetime } from './configuration.js';
 import { sessionCookieRedirect } from './session-cookie-redirect.js';
-import type { SessionTokens } from './session-tokens.js';
+import type { SessionTokenStore } from '../store/session-tokens.js';
 import { sessionsApi } from './sessions-api.js';
 
 export interface OktaOrgRoutesOptions {
@@ -26,7 +26,7 @@ export interface OktaOrgRoutesOptions {
   accounts: AccountStore;
   /** The authorization servers' providers; the first one holds sessions the org routes start. */
   providers: readonly Provider[];
-  sessionTokens: SessionTokens;
+  sessionTokens: SessionTokenStore;
   cookie: SessionCookieOptions;
   /** Where the first authorization server verifies device codes. */
   verificationPath: string | undefined;

@@ -22,11 +22,11 @@ import { issuerDebug, warnOnForeignHost } from './issuer-debug.js';
 import { jwtAccessTokenEndpoints } from './jwt-access-tokens.js';
 import { offlineAccessWithoutConsent, onlyInjectedConsent } from './offline-access.js';
 import { publicClientBasic } from './public-client-basic.js';
-import type { RevokedTokens } from '../store/revoked-tokens.js';
+import type { RevocationList } from '../store/revoked-tokens.js';
 import { sessionLifetime } from './configuration.js';
 import type { SessionCookieOptions } from './browser-session.js';
 import { sessionTokenAuthorize } from './session-token-login.js';
-import type { SessionTokens } from './session-tokens.js';
+import type { SessionTokenStore } from '../store/session-tokens.js';
 
 /** Okta's paths for oidc-provider's routes, by oidc-provider's names. */
 export const providerPaths = {
@@ -73,8 +73,8 @@ export interface OktaRoutesOptions {
   seed: Seed;
   accounts: AccountStore;
   keys: KeyMaterial;
-  revoked: RevokedTokens;
-  sessionTokens: SessionTokens;
+  revoked: RevocationList;
+  sessionTokens: SessionTokenStore;
   /** How the browser session cookie is set (SameSite=None over HTTPS). */
   cookie: SessionCookieOptions;
   csrfSecret: string;
@@ -83,7 +83,7 @@ export interface OktaRoutesOptions {
   /** No one-click user picker on the login page. */
   requirePassword: boolean;
   /** A user to sign in without the login page, asked once per login. */
-  autoLogin?: (() => string | undefined) | undefined;
+  autoLogin?: (() => Promise<string | undefined>) | undefined;
 }
 
 /** The authorization server's requests, relative to its path; the provider answers last. */

@@ -7,11 +7,11 @@ import type { Middleware } from 'koa';
 import type Provider from 'oidc-provider';
 import { InvalidRequest, UnderstudyError } from '../http/errors.js';
 import { type SessionCookieOptions, startBrowserSession } from './browser-session.js';
-import type { SessionTokens } from './session-tokens.js';
+import type { SessionTokenStore } from '../store/session-tokens.js';
 
 export function sessionCookieRedirect(options: {
   provider: Provider;
-  sessionTokens: SessionTokens;
+  sessionTokens: SessionTokenStore;
   /** A registered redirect URI, or a URL on a trusted origin. */
   mayRedirectTo(url: URL): boolean;
   sessionTtlSeconds: number;
@@ -28,7 +28,8 @@ export function sessionCookieRedirect(options: {
         `redirectUrl ${target.href} is neither a registered redirect URI nor on a trusted origin`,
       );
     }
-    const accountId = typeof token === 'string' ? options.sessionTokens.consume(token) : undefined;
+    const accountId =
+      typeof token === 'string' ? await options.sessionTokens.consume(token) : undefined;
     if (!accountId) {
       throw new UnderstudyError(
         401,

@@ -10,11 +10,11 @@ import type { Context, Middleware } from 'koa';
 import type Provider from 'oidc-provider';
 import { UnderstudyError } from '../http/errors.js';
 import { type SessionCookieOptions, startBrowserSession } from './browser-session.js';
-import type { SessionTokens } from './session-tokens.js';
+import type { SessionTokenStore } from '../store/session-tokens.js';
 
 export function sessionTokenAuthorize(options: {
   provider: Provider;
-  sessionTokens: SessionTokens;
+  sessionTokens: SessionTokenStore;
   sessionTtlSeconds: number;
   cookie: SessionCookieOptions;
 }): Middleware {
@@ -27,7 +27,7 @@ export function sessionTokenAuthorize(options: {
     query.delete('sessionToken');
     ctx.querystring = query.toString();
     const silent = (query.get('prompt') ?? '').split(' ').includes('none');
-    const accountId = options.sessionTokens.consume(token);
+    const accountId = await options.sessionTokens.consume(token);
     if (accountId) {
       await startBrowserSession(provider, ctx, accountId, options.sessionTtlSeconds, {
         ...options.cookie,

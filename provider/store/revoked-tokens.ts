@@ -13,7 +13,17 @@ import { LRUCache } from 'lru-cache';
 
 type Expiries = Map<string, number>;
 
-export class RevokedTokens {
+/** Revoked JWT access tokens, wherever they are kept (memory and file here; Redis). */
+export interface RevocationList {
+  /** Remembers that `grantId` issued the token `jti`, expiring at `exp` (epoch seconds). */
+  issued(grantId: string, jti: string, exp: number): Promise<void>;
+  revoke(jti: string, exp: number): Promise<void>;
+  /** Revokes every token the grant issued that is still alive. */
+  revokeGrant(grantId: string): Promise<void>;
+  has(jti: string): Promise<boolean>;
+}
+
+export class RevokedTokens implements RevocationList {
   readonly #revoked: Expiries = new Map();
   // Bounded like the grants themselves: a grant this old is gone from the store anyway.
   readonly #issuedByGrant: LRUCache<string, Expiries>;
@@ -29,21 +39,20 @@ export class RevokedTokens {
     if (file) this.#load(file);
   }
 
-  /** Remembers that `grantId` issued the token `jti`, expiring at `exp` (epoch seconds). */
-  issued(grantId: string, jti: string, exp: number): void {
+  async issued(grantId: string, jti: string, exp: number): Promise<void> {
     this.#sweepSometimes();
     const issued = this.#issuedByGrant.get(grantId) ?? new Map<string, number>();
     issued.set(jti, exp);
     this.#issuedByGrant.set(grantId, issued);
   }
 
-  revoke(jti: string, exp: number): void {
+  async revoke(jti: string, exp: number): Promise<void> {
     this.#revoked.set(jti, exp);
     this.#sweep();
     this.#save();
   }
 
-  revokeGrant(grantId: string): void {
+  async revokeGrant(grantId: string): Promise<void> {
     const issued = this.#issuedByGrant.get(grantId);
     this.#issuedByGrant.delete(grantId);
     if (!issued?.size) return;
@@ -52,7 +61,7 @@ export class RevokedTokens {
     this.#save();
   }
 
-  has(jti: string): boolean {
+  async has(jti: string): Promise<boolean> {
     return this.#revoked.has(jti);
   }
 

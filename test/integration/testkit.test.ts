@@ -102,7 +102,7 @@ describe('minted tokens', () => {
     });
     const { payload, protectedHeader } = await verifyAccessToken(token);
     expect(protectedHeader).toEqual({
-      kid: understudy.control.snapshot().signingKeys[0],
+      kid: (await understudy.control.snapshot()).signingKeys[0],
       alg: 'RS256',
     });
     expect(payload).toMatchObject({

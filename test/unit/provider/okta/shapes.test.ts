@@ -126,16 +126,22 @@ describe('JWT access token claims', () => {
 });
 
 describe('revoked JWT access tokens', () => {
-  it('are remembered until they expire', () => {
+  it('are remembered until they expire, and a revoked grant revokes what it issued', async () => {
     const revoked = new RevokedTokens();
     const now = Math.floor(Date.now() / 1000);
-    revoked.revoke('a', now + 60);
-    revoked.revoke('old', now - 1);
-    expect(revoked.has('a')).toBe(true);
+    await revoked.revoke('a', now + 60);
+    await revoked.revoke('old', now - 1);
+    expect(await revoked.has('a')).toBe(true);
     // Sweeping happens on the next revocation; the expired one is gone then.
-    revoked.revoke('b', now + 60);
-    expect(revoked.has('old')).toBe(false);
-    expect(revoked.has('unknown')).toBe(false);
+    await revoked.revoke('b', now + 60);
+    expect(await revoked.has('old')).toBe(false);
+    expect(await revoked.has('unknown')).toBe(false);
+
+    await revoked.issued('g1', 'from-g1', now + 60);
+    await revoked.issued('g2', 'from-g2', now + 60);
+    await revoked.revokeGrant('g1');
+    expect(await revoked.has('from-g1')).toBe(true);
+    expect(await revoked.has('from-g2')).toBe(false);
   });
 });
 

@@ -9,26 +9,38 @@ const lifetimeMs = 5 * 60 * 1000;
 // Unspent tokens are few in practice; the cap keeps a loop of sign-ins from growing memory.
 const maxOutstanding = 10_000;
 
-export class SessionTokens {
+/** Where sessionTokens are kept: this process (below), or Redis, shared by every instance. */
+export interface SessionTokenStore {
+  issue(accountId: string): Promise<{ sessionToken: string; expiresAt: Date }>;
+  /** The user a live token is for; the token is spent either way. */
+  consume(sessionToken: string): Promise<string | undefined>;
+}
+
+export const sessionTokenLifetimeMs = lifetimeMs;
+
+export function newSessionToken(): string {
+  return `20111${randomBytes(30).toString('base64url')}`;
+}
+
+export class SessionTokens implements SessionTokenStore {
   readonly #tokens = new Map<string, { accountId: string; expiresAt: number }>();
 
-  issue(accountId: string): { sessionToken: string; expiresAt: Date } {
+  async issue(accountId: string): Promise<{ sessionToken: string; expiresAt: Date }> {
     this.#sweep();
-    const sessionToken = `20111${randomBytes(30).toString('base64url')}`;
+    const sessionToken = newSessionToken();
     const expiresAt = Date.now() + lifetimeMs;
     this.#tokens.set(sessionToken, { accountId, expiresAt });
     return { sessionToken, expiresAt: new Date(expiresAt) };
   }
 
   /** The user a live token is for, without spending it. */
-  peek(sessionToken: string): string | undefined {
+  async peek(sessionToken: string): Promise<string | undefined> {
     const entry = this.#tokens.get(sessionToken);
     return entry && entry.expiresAt > Date.now() ? entry.accountId : undefined;
   }
 
-  /** The user a live token is for; the token is spent either way. */
-  consume(sessionToken: string): string | undefined {
-    const accountId = this.peek(sessionToken);
+  async consume(sessionToken: string): Promise<string | undefined> {
+    const accountId = await this.peek(sessionToken);
     this.#tokens.delete(sessionToken);
     return accountId;
   }
