@@ -25,6 +25,8 @@ export interface ProviderConfig {
   readonly requirePassword: boolean;
   /** The most entries of each kind (sessions, grants, codes, tokens) the memory store keeps. */
   readonly maxSessions: number;
+  /** Keep everything in this Redis, shared by every instance behind one issuer. */
+  readonly redisUrl: string | undefined;
 }
 
 export class UsageError extends Error {
@@ -50,6 +52,8 @@ Options:
                      write {"issuer", "url", "pid"} there once the server answers
   --max-sessions <n> the most sessions (and of each other kind: grants, codes, tokens) kept
                      in memory, least recently used dropped first (default: 10000)
+  --redis <url>      keep sessions, tokens, keys and control state in Redis, shared by every
+                     instance behind one issuer (also UNDERSTUDY_REDIS_URL)
   --require-password hide the one-click user picker: every sign-in needs a password
                      (do this whenever --host makes Understudy reachable from elsewhere)
   -h, --help         show this help
@@ -61,6 +65,7 @@ Commands:
 export function parseProviderArgs(
   argv: readonly string[],
   cwd: string = process.cwd(),
+  env: Readonly<Record<string, string | undefined>> = {},
 ): ProviderConfig | 'help' {
   let values: Record<string, string | boolean | undefined>;
   try {
@@ -79,6 +84,7 @@ export function parseProviderArgs(
         'ready-file': { type: 'string' },
         'require-password': { type: 'boolean' },
         'max-sessions': { type: 'string' },
+        redis: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -99,6 +105,7 @@ export function parseProviderArgs(
       values['ready-file'] === undefined ? undefined : resolve(cwd, values['ready-file'] as string),
     requirePassword: values['require-password'] === true,
     maxSessions: parseMaxSessions(values['max-sessions'] as string | undefined),
+    redisUrl: parseRedisUrl((values.redis as string | undefined) ?? env.UNDERSTUDY_REDIS_URL),
   });
 }
 
@@ -109,6 +116,14 @@ function parsePort(raw: string | undefined): number {
     throw new UsageError(`--port must be a whole number from 0 to 65535, got "${raw}"`);
   }
   return port;
+}
+
+export function parseRedisUrl(raw: string | undefined): string | undefined {
+  if (raw === undefined || raw === '') return undefined;
+  if (!URL.canParse(raw) || !['redis:', 'rediss:'].includes(new URL(raw).protocol)) {
+    throw new UsageError(`--redis must be a redis:// or rediss:// URL, got "${raw}"`);
+  }
+  return raw;
 }
 
 function parseMaxSessions(raw: string | undefined): number {

@@ -5,13 +5,7 @@
 import type { Seed, SeedInput, SeedUser } from '../../seed/schema.js';
 import { findUser } from '../../seed/users.js';
 import { InvalidRequest } from '../http/errors.js';
-import {
-  generateSigningKey,
-  type KeyMaterial,
-  readKeyFile,
-  rotateKeys,
-  writeKeyFile,
-} from '../oidc/keys.js';
+import { generateSigningKey, type KeyMaterial, rotateKeys } from '../oidc/keys.js';
 import { clockOffsetSeconds, setClockOffset } from './clock.js';
 import type { ControlStateStore, FailableEndpoint, InjectedFailure } from './control-state.js';
 
@@ -23,7 +17,13 @@ export interface ControlRuntime {
   /** Tells the other instances (with Redis) that the clock moved; nothing without. */
   shareClock?: ((seconds: number) => Promise<void>) | undefined;
   readonly initialSeed: Seed;
-  readonly dataDir: string;
+  /** Where the keys are kept (the data directory, or Redis). */
+  readonly keyStore: {
+    read(): Promise<KeyMaterial | undefined>;
+    write(material: KeyMaterial): Promise<void>;
+  };
+  /** Tells the other instances (with Redis) that the users changed; nothing without. */
+  shareSeed?: ((seed: Seed) => Promise<void>) | undefined;
   /** How long a retired key stays published: the longest a token it signed lives. */
   readonly keyRetentionSeconds: number;
   seed(): Seed;
@@ -103,15 +103,16 @@ export function createControl(runtime: ControlRuntime): UnderstudyControl {
         else users[index] = user;
         return { seed: parseSeed({ ...current, users }, 'the control request') };
       });
+      await runtime.shareSeed?.(runtime.seed());
       return seededUser(user.id);
     },
     async rotateKeys() {
       const key = await generateSigningKey();
       await runtime.reconfigure(async ({ keys: current }) => {
-        // The file first: `understudy keys rotate` may have rotated since we last read it.
-        const onDisk = (await readKeyFile(runtime.dataDir)) ?? current;
-        const keys: KeyMaterial = rotateKeys(onDisk, key, runtime.keyRetentionSeconds);
-        await writeKeyFile(runtime.dataDir, keys);
+        // The store first: `understudy keys rotate` may have rotated since we last read it.
+        const stored = (await runtime.keyStore.read()) ?? current;
+        const keys: KeyMaterial = rotateKeys(stored, key, runtime.keyRetentionSeconds);
+        await runtime.keyStore.write(keys);
         return { keys };
       });
       return { kid: key.kid };
@@ -121,6 +122,7 @@ export function createControl(runtime: ControlRuntime): UnderstudyControl {
       setClockOffset(0);
       await runtime.shareClock?.(0);
       await runtime.reconfigure(() => ({ seed: runtime.initialSeed }));
+      await runtime.shareSeed?.(runtime.initialSeed);
     },
     async snapshot() {
       return {

@@ -85,3 +85,19 @@ export class UnsupportedMediaType extends UnderstudyError {
     super(415, 'invalid_request', description, options);
   }
 }
+
+/** A store or service the answer needs is not answering; try again shortly. */
+export class ServiceUnavailable extends UnderstudyError {
+  constructor(description: string, options?: UnderstudyErrorOptions) {
+    super(503, 'temporarily_unavailable', description, {
+      ...options,
+      headers: { 'retry-after': '1', ...options?.headers },
+    });
+  }
+}
+
+/**
+ * Where oidc-provider's failure hook leaves a ServiceUnavailable it turned into a 500, for
+ * the route table to answer as the 503 it is.
+ */
+export const unavailable = Symbol('serviceUnavailable');

@@ -24,7 +24,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
   let config: ReturnType<typeof parseProviderArgs>;
   try {
-    config = parseProviderArgs(argv);
+    config = parseProviderArgs(argv, process.cwd(), process.env);
   } catch (error) {
     if (error instanceof UsageError) {
       console.error(`understudy: ${error.message} (see --help)`);

@@ -1,39 +1,37 @@
 /**
  * `understudy keys list` and `understudy keys rotate`: the signing keys in a data directory
- * and their state. A running Understudy on that directory picks a rotation up by itself.
+ * (or in Redis) and their state. A running Understudy on the same store picks a rotation up
+ * by itself.
  */
-import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
-import { UsageError } from '../config.js';
-import {
-  generateSigningKey,
-  type KeyMaterial,
-  keyFilePath,
-  loadOrCreateKeys,
-  pruneKeys,
-  readKeyFile,
-  rotateKeys,
-  writeKeyFile,
-} from '../oidc/keys.js';
+import { parseArgs } from 'node:util';
+import { parseRedisUrl, UsageError } from '../config.js';
+import { generateSigningKey, type KeyMaterial, pruneKeys, rotateKeys } from '../oidc/keys.js';
 import { keyRetentionSeconds } from './listen.js';
+import { openStorage, type Storage } from './storage.js';
 
-export const keysUsage = `Usage: understudy keys <list|rotate> [--data-dir <path>]
+export const keysUsage = `Usage: understudy keys <list|rotate> [--data-dir <path> | --redis <url>]
 
-  list     the signing keys in the data directory: which one signs, and until when each
-           retired one stays published (until the last token it signed has expired)
+  list     the signing keys: which one signs, and until when each retired one stays
+           published (until the last token it signed has expired)
   rotate   add a new signing key; the one signing until now is retired, and stays published
            ${keyRetentionSeconds} s (the longest a token lives); a running Understudy on the
-           same data directory switches within a second`;
+           same data directory or Redis switches within a second`;
 
 export async function keysCommand(argv: readonly string[], cwd = process.cwd()): Promise<number> {
   const [verb, ...rest] = argv;
   let dataDir: string;
+  let redisUrl: string | undefined;
   try {
     const { values } = parseArgs({
       args: [...rest],
       strict: true,
       allowPositionals: false,
-      options: { 'data-dir': { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+      options: {
+        'data-dir': { type: 'string' },
+        redis: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
     });
     if (values.help || verb === undefined || verb === '--help' || verb === '-h') {
       console.log(keysUsage);
@@ -42,6 +40,7 @@ export async function keysCommand(argv: readonly string[], cwd = process.cwd()):
     if (verb !== 'list' && verb !== 'rotate')
       throw new UsageError(`unknown keys command "${verb}"`);
     dataDir = resolve(cwd, values['data-dir'] ?? '.understudy');
+    redisUrl = parseRedisUrl(values.redis ?? process.env.UNDERSTUDY_REDIS_URL);
   } catch (error) {
     console.error(
       `understudy: ${(error as Error).message.split('\n')[0]} (see understudy keys --help)`,
@@ -49,22 +48,33 @@ export async function keysCommand(argv: readonly string[], cwd = process.cwd()):
     return 2;
   }
 
-  if (verb === 'list') {
-    const material = await readKeyFile(dataDir);
-    if (!material) {
-      console.error(
-        `understudy: no keys in ${keyFilePath(dataDir)} yet (they are made at the first start)`,
-      );
-      return 1;
-    }
-    console.log(describeKeys(pruneKeys(material, keyRetentionSeconds)));
-    return 0;
+  let storage: Storage;
+  try {
+    storage = await openStorage({ dataDir, redisUrl });
+  } catch (error) {
+    console.error(`understudy: ${(error as Error).message}`);
+    return 1;
   }
-  const current = await loadOrCreateKeys(dataDir);
-  const rotated = rotateKeys(current, await generateSigningKey(), keyRetentionSeconds);
-  await writeKeyFile(dataDir, rotated);
-  console.log(describeKeys(rotated));
-  return 0;
+  try {
+    if (verb === 'list') {
+      const material = await storage.keys.read();
+      if (!material) {
+        console.error(
+          `understudy: no keys in ${storage.where} yet (they are made at the first start)`,
+        );
+        return 1;
+      }
+      console.log(describeKeys(pruneKeys(material, keyRetentionSeconds)));
+      return 0;
+    }
+    const current = await storage.keys.loadOrCreate();
+    const rotated = rotateKeys(current, await generateSigningKey(), keyRetentionSeconds);
+    await storage.keys.write(rotated);
+    console.log(describeKeys(rotated));
+    return 0;
+  } finally {
+    await storage.close();
+  }
 }
 
 function describeKeys(material: KeyMaterial): string {

@@ -12,11 +12,10 @@ import {
 } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { existsSync, statSync, unwatchFile, watchFile } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, statSync } from 'node:fs';
 import type { Seed } from '../../seed/schema.js';
+import { setClockOffset } from '../control/clock.js';
 import { controlApi } from '../control/control-api.js';
-import { ControlState } from '../control/control-state.js';
 import {
   type ControlRuntime,
   createControl,
@@ -24,19 +23,10 @@ import {
 } from '../control/controller.js';
 import { injectedFailures } from '../control/inject-failures.js';
 import { createHost, type UnderstudyHost } from '../host/create-host.js';
-import {
-  type KeyMaterial,
-  keyFilePath,
-  loadOrCreateKeys,
-  nextKeyExpiry,
-  pruneKeys,
-  readKeyFile,
-} from '../oidc/keys.js';
+import { type KeyMaterial, nextKeyExpiry, pruneKeys } from '../oidc/keys.js';
 import { tokenLifetimes } from '../okta/index.js';
-import { SessionTokens } from '../store/session-tokens.js';
-import { createMemoryAdapterFactory } from '../store/memory-adapter.js';
-import { RevokedTokens } from '../store/revoked-tokens.js';
 import { assertClientsAccepted } from './assert-clients-accepted.js';
+import { openStorage } from './storage.js';
 
 export interface ListenOptions {
   host: string;
@@ -54,6 +44,8 @@ export interface ListenOptions {
   requirePassword?: boolean | undefined;
   /** The most sessions (and grants, codes, tokens: each kind) kept in memory. */
   maxSessions?: number | undefined;
+  /** Keep everything in this Redis, shared by every instance behind one issuer. */
+  redisUrl?: string | undefined;
 }
 
 export interface RunningProvider {
@@ -75,9 +67,14 @@ export const keyRetentionSeconds = Math.max(tokenLifetimes.accessToken, tokenLif
 
 export async function listen(options: ListenOptions): Promise<RunningProvider> {
   const { tls, dataDir } = options;
+  const storage = await openStorage({
+    dataDir,
+    redisUrl: options.redisUrl,
+    maxSessions: options.maxSessions,
+  });
   let current = {
     seed: options.seed,
-    keys: pruneKeys(await loadOrCreateKeys(dataDir), keyRetentionSeconds),
+    keys: pruneKeys(await storage.keys.loadOrCreate(), keyRetentionSeconds),
   };
   const server = tls
     ? createHttpsServer({ keepAliveTimeout: 5_000, key: tls.key, cert: tls.cert })
@@ -87,38 +84,22 @@ export async function listen(options: ListenOptions): Promise<RunningProvider> {
   let handle: RequestListener | undefined = undefined;
   const waiting: [IncomingMessage, ServerResponse][] = [];
   server.on('request', (req, res) => (handle ? handle(req, res) : waiting.push([req, res])));
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port, options.host, () => {
-      server.off('error', reject);
-      resolve();
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(options.port, options.host, () => {
+        server.off('error', reject);
+        resolve();
+      });
     });
-  });
+  } catch (error) {
+    await storage.close();
+    throw error;
+  }
   const { port } = server.address() as AddressInfo;
   const issuerBase = options.issuerBase ?? `${scheme}://localhost:${port}`;
 
-  // Storage and revocations outlive rebuilds, so sessions, tokens and revocations survive a
-  // changed user or key.
-  // One warning for the whole process, however many authorization servers fill up.
-  let warnedFull = false;
-  const storageFor = keptPerServer(() =>
-    createMemoryAdapterFactory({
-      maxPerModel: options.maxSessions,
-      onEvictLive: (model, max) => {
-        if (warnedFull) return;
-        warnedFull = true;
-        console.warn(
-          `understudy: WARNING: the in-memory store is full (${max} ${model} entries) and dropped live ones, least recently used first; what used them (sign-ins, tokens) now fails. Raise --max-sessions.`,
-        );
-      },
-    }),
-  );
-  const revokedFor = keptPerServer(
-    (serverId) =>
-      new RevokedTokens(join(dataDir, `revoked-tokens-${serverId}.json`), options.maxSessions),
-  );
-  const sessionTokens = new SessionTokens();
-  const state = options.control ? new ControlState() : undefined;
+  const state = options.control ? storage.controlState : undefined;
   let control: UnderstudyControl | undefined = undefined;
   let queue: Promise<void> = Promise.resolve();
   // The seed file's time, so updated_at is the same across restarts until the file changes;
@@ -135,9 +116,11 @@ export async function listen(options: ListenOptions): Promise<RunningProvider> {
       issuerBase,
       seed,
       keys,
-      storageFor,
-      revokedFor,
-      sessionTokens,
+      // Storage outlives rebuilds, so sessions, tokens and revocations survive a changed user
+      // or key.
+      storageFor: storage.storageFor,
+      revokedFor: storage.revokedFor,
+      sessionTokens: storage.sessionTokens,
       crossSiteCookies: tls !== undefined,
       requirePassword: options.requirePassword === true,
       // The control plane reaches the core only through these three options.
@@ -183,28 +166,41 @@ export async function listen(options: ListenOptions): Promise<RunningProvider> {
     control = createControl({
       state,
       initialSeed: options.seed,
-      dataDir,
+      keyStore: storage.keys,
       keyRetentionSeconds,
+      shareClock: (seconds) => storage.share({ kind: 'clock', seconds }),
+      shareSeed: (seed) => storage.share({ kind: 'seed', seed }),
       seed: () => current.seed,
       keys: () => current.keys,
       reconfigure,
     });
   }
-  // `understudy keys rotate` (or another instance on this data directory) changes the file.
-  const keyFile = keyFilePath(dataDir);
-  const onKeyFile = () =>
-    void readKeyFile(dataDir)
-      .then((onDisk) => {
-        if (!onDisk) return;
-        const keys = pruneKeys(onDisk, keyRetentionSeconds);
+  // What another instance, or `understudy keys rotate`, changed.
+  storage.onChange((change) => {
+    const applied = (async () => {
+      if (change.kind === 'clock') {
+        if (state) setClockOffset(change.seconds);
+        return;
+      }
+      if (change.kind === 'keys') {
+        const stored = await storage.keys.read();
+        if (!stored) return;
+        const keys = pruneKeys(stored, keyRetentionSeconds);
         if (JSON.stringify(keys) === JSON.stringify(current.keys)) return;
         return reconfigure(() => ({ keys }));
-      })
-      .catch((error: unknown) =>
-        console.error(
-          `understudy: could not load the changed ${keyFile}: ${(error as Error).message}`,
-        ),
-      );
+      }
+      if (state) {
+        const { parseSeed } = await import('../../seed/validate.js');
+        const seed = parseSeed(change.seed, 'another instance');
+        return reconfigure(() => ({ seed }));
+      }
+    })();
+    applied.catch((error: unknown) =>
+      console.error(
+        `understudy: could not apply a change from ${storage.where}: ${(error as Error).message}`,
+      ),
+    );
+  });
 
   let understudy: UnderstudyHost;
   try {
@@ -213,12 +209,12 @@ export async function listen(options: ListenOptions): Promise<RunningProvider> {
     for (const [, res] of waiting) res.writeHead(503).end();
     server.close();
     server.closeAllConnections();
+    await storage.close();
     throw error;
   }
   handle = understudy.app.callback();
   for (const [req, res] of waiting.splice(0)) handle(req, res);
   schedulePrune();
-  watchFile(keyFile, { interval: 1_000, persistent: false }, onKeyFile);
   const host = options.host.includes(':') ? `[${options.host}]` : options.host;
   return {
     server,
@@ -227,22 +223,13 @@ export async function listen(options: ListenOptions): Promise<RunningProvider> {
     seed: () => current.seed,
     keys: () => current.keys,
     control,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        unwatchFile(keyFile, onKeyFile);
-        clearTimeout(pruneTimer);
+    close: async () => {
+      clearTimeout(pruneTimer);
+      await new Promise<void>((resolve, reject) => {
         server.close((err) => (err ? reject(err) : resolve()));
         server.closeAllConnections();
-      }),
-  };
-}
-
-/** One value per authorization server id, made on first use and kept. */
-function keptPerServer<T>(create: (serverId: string) => T): (serverId: string) => T {
-  const values = new Map<string, T>();
-  return (serverId) => {
-    const value = values.get(serverId) ?? create(serverId);
-    values.set(serverId, value);
-    return value;
+      });
+      await storage.close();
+    },
   };
 }

@@ -54,10 +54,15 @@ export async function readKeyFile(dataDir: string): Promise<KeyMaterial | undefi
   return Object.freeze(parseKeyFile(text, file));
 }
 
+/** A first signing key and cookie secret. */
+export async function newKeyMaterial(): Promise<KeyMaterial> {
+  return { signingKeys: [await generateSigningKey()], cookieSecrets: [randomSecret()] };
+}
+
 export async function loadOrCreateKeys(dataDir: string): Promise<KeyMaterial> {
   const existing = await readKeyFile(dataDir);
   if (existing) return existing;
-  const material = { signingKeys: [await generateSigningKey()], cookieSecrets: [randomSecret()] };
+  const material = await newKeyMaterial();
   // Two instances starting on one data directory: the first file written wins, and the
   // other uses it, so both sign with the same key and read each other's cookies.
   if (await writeKeyFile(dataDir, material, { exclusive: true })) return Object.freeze(material);

@@ -6,6 +6,7 @@
 import Provider, { type ClientMetadata, type Configuration, type FindAccount } from 'oidc-provider';
 import type { SeedClient } from '../../seed/schema.js';
 import { cspNonce } from '../http/content-security.js';
+import { ServiceUnavailable, unavailable } from '../http/errors.js';
 import type { AdapterFactory } from '../store/memory-adapter.js';
 import {
   renderDeviceSuccess,
@@ -108,7 +109,13 @@ export function createProvider(options: CreateProviderOptions): Provider {
 
   const configuration = options.overlay ? mergeConfiguration(standard, options.overlay) : standard;
   const provider = new Provider(issuer, configuration);
-  provider.on('server_error', (_ctx, error) => {
+  provider.on('server_error', (ctx, error) => {
+    // A store that is not answering is an outage (said once where it happens), not a bug:
+    // the route table answers it as a 503 once the provider has given up on the request.
+    if (error instanceof ServiceUnavailable) {
+      (ctx.state as Record<symbol, unknown>)[unavailable] = error;
+      return;
+    }
     console.error(`understudy: server_error at ${issuer}:`, error);
   });
   return provider;

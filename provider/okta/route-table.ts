@@ -12,6 +12,7 @@ import compose from 'koa-compose';
 import type Provider from 'oidc-provider';
 import type { Seed, SeedAuthorizationServer } from '../../seed/schema.js';
 import { publicJwk, type KeyMaterial } from '../oidc/keys.js';
+import { unavailable } from '../http/errors.js';
 import type { AccountStore } from '../oidc/accounts.js';
 import { createInteractions, type InteractionAction } from '../interactions/handlers.js';
 import { oktaDiscovery } from './discovery.js';
@@ -85,6 +86,13 @@ export interface OktaRoutesOptions {
   /** A user to sign in without the login page, asked once per login. */
   autoLogin?: (() => Promise<string | undefined>) | undefined;
 }
+
+/** A store outage oidc-provider answered as server_error goes to the host's boundary as a 503. */
+const answerUnavailableStore: Middleware = async (ctx, next) => {
+  await next();
+  const error = (ctx.state as Record<symbol, unknown>)[unavailable];
+  if (error) throw error;
+};
 
 /** The authorization server's requests, relative to its path; the provider answers last. */
 export function oktaRoutes(options: OktaRoutesOptions): Middleware {
@@ -162,5 +170,9 @@ export function oktaRoutes(options: OktaRoutesOptions): Middleware {
   route(['POST'], 'interaction.abort', interactions.abort);
 
   // The router's middleware types the context it adds params to; the host passes a plain one.
-  return compose([router.routes() as unknown as Middleware, compose(provider.middleware)]);
+  return compose([
+    answerUnavailableStore,
+    router.routes() as unknown as Middleware,
+    compose(provider.middleware),
+  ]);
 }

@@ -1,0 +1,265 @@
+/**
+ * Redis as the store every instance behind one issuer shares: oidc-provider's models with
+ * their TTLs, codes and refresh tokens consumed once across instances, grant-wide revocation,
+ * the uid and user-code lookups, revoked JWTs, sessionTokens, the signing keys, and a channel
+ * on which instances tell each other what changed. Redis down or slow is a 503 at once
+ * (no queueing, a short deadline per command); the client reconnects by itself.
+ */
+import { createClient } from 'redis';
+import type { Adapter, AdapterPayload } from 'oidc-provider';
+import { errors } from 'oidc-provider';
+import { ServiceUnavailable } from '../http/errors.js';
+import type { KeyMaterial } from '../oidc/keys.js';
+import type { AdapterFactory } from './memory-adapter.js';
+import type { RevocationList } from './revoked-tokens.js';
+import {
+  newSessionToken,
+  sessionTokenLifetimeMs,
+  type SessionTokenStore,
+} from './session-tokens.js';
+
+function makeClient(url: string, reconnect: (retries: number, cause: Error) => number | Error) {
+  return createClient({
+    url,
+    // Fail at once while Redis is away: a request gets a 503, not a wait of unknown length.
+    disableOfflineQueue: true,
+    socket: { connectTimeout: 5_000, reconnectStrategy: reconnect },
+  });
+}
+
+type Client = ReturnType<typeof makeClient>;
+
+const prefix = 'understudy:';
+const deadlineMs = 2_000;
+
+export interface RedisStore {
+  readonly client: Client;
+  adapterFor(serverId: string): AdapterFactory;
+  revokedFor(serverId: string): RevocationList;
+  readonly sessionTokens: SessionTokenStore;
+  /** The shared keys: made once by whichever instance comes first. */
+  loadOrCreateKeys(create: () => Promise<KeyMaterial>): Promise<KeyMaterial>;
+  readKeys(): Promise<KeyMaterial | undefined>;
+  writeKeys(material: KeyMaterial): Promise<void>;
+  /** Tells every other instance; `onMessage` hears theirs. */
+  publish(topic: string, data: unknown): Promise<void>;
+  onMessage(listener: (topic: string, data: unknown) => void): void;
+  /** Runs a command with the store's deadline and failure mapping (for other shared state). */
+  run<T>(command: (client: Client) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+export async function connectRedisStore(url: string): Promise<RedisStore> {
+  let connectedOnce = false;
+  // Not there at start-up is a configuration error, said once; gone later is a blip, retried.
+  const reconnect = (retries: number, cause: Error) =>
+    connectedOnce ? Math.min(50 * 2 ** retries, 1_000) : cause;
+  const client = makeClient(url, reconnect);
+  const subscriber = makeClient(url, reconnect);
+  let reported = false;
+  for (const connection of [client, subscriber]) {
+    connection.on('error', (error: Error) => {
+      if (reported) return;
+      reported = true;
+      console.error(`understudy: Redis at ${url}: ${error.message}; retrying`);
+    });
+    connection.on('ready', () => {
+      if (reported && connection === client) console.error(`understudy: Redis at ${url} is back`);
+      reported = false;
+    });
+  }
+  try {
+    await client.connect();
+    await subscriber.connect();
+  } catch (error) {
+    throw new Error(`cannot reach Redis at ${url}: ${(error as Error).message}`, { cause: error });
+  }
+  connectedOnce = true;
+  const instance = newSessionToken();
+  const listeners: ((topic: string, data: unknown) => void)[] = [];
+  await subscriber.subscribe(`${prefix}changes`, (message) => {
+    const { from, topic, data } = JSON.parse(message) as {
+      from: string;
+      topic: string;
+      data: unknown;
+    };
+    if (from === instance) return;
+    for (const listener of listeners) listener(topic, data);
+  });
+
+  const run = async <T>(command: (connection: Client) => Promise<T>): Promise<T> => {
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      return await Promise.race([
+        command(client),
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(
+            () => reject(new Error(`no answer within ${deadlineMs} ms`)),
+            deadlineMs,
+          );
+        }),
+      ]);
+    } catch (cause) {
+      if (cause instanceof errors.OIDCProviderError) throw cause;
+      throw new ServiceUnavailable(
+        'the shared store (Redis) is not answering; try again in a moment',
+        { cause },
+      );
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+
+  const store: RedisStore = {
+    client,
+    adapterFor: (serverId) => redisAdapterFactory(run, `${prefix}${serverId}:`),
+    revokedFor: (serverId) => redisRevocations(run, `${prefix}${serverId}:`),
+    sessionTokens: redisSessionTokens(run),
+    async loadOrCreateKeys(create) {
+      const existing = await store.readKeys();
+      if (existing) return existing;
+      const made = await create();
+      await run((c) => c.set(`${prefix}keys`, JSON.stringify(made), { NX: true }));
+      return (await store.readKeys()) ?? made;
+    },
+    async readKeys() {
+      const text = await run((c) => c.get(`${prefix}keys`));
+      return text ? (Object.freeze(JSON.parse(text)) as KeyMaterial) : undefined;
+    },
+    async writeKeys(material) {
+      await run((c) => c.set(`${prefix}keys`, JSON.stringify(material)));
+      await store.publish('keys', { kind: 'keys' });
+    },
+    async publish(topic, data) {
+      await run((c) =>
+        c.publish(`${prefix}changes`, JSON.stringify({ from: instance, topic, data })),
+      );
+    },
+    onMessage: (listener) => void listeners.push(listener),
+    run,
+    async close() {
+      for (const connection of [subscriber, client]) {
+        if (connection.isOpen) await connection.close();
+      }
+    },
+  };
+  return store;
+}
+
+type Run = <T>(command: (client: Client) => Promise<T>) => Promise<T>;
+
+function redisAdapterFactory(run: Run, base: string): AdapterFactory {
+  return (model) => {
+    const key = (id: string) => `${base}${model}:${id}`;
+    const consumedKey = (id: string) => `${base}${model}:${id}:consumed`;
+    const grantKey = (grantId: string) => `${base}grant:${grantId}`;
+    const lookupKey = (kind: string, value: string) => `${base}${kind}:${model}:${value}`;
+    const find = async (id: string): Promise<AdapterPayload | undefined> => {
+      const [json, consumed] = await run((c) => c.mGet([key(id), consumedKey(id)]));
+      if (!json) return undefined;
+      const payload = JSON.parse(json) as AdapterPayload;
+      if (consumed) payload.consumed = Number(consumed);
+      return payload;
+    };
+    const adapter: Adapter = {
+      async upsert(id, payload, expiresIn) {
+        const ttl = expiresIn ? { PX: expiresIn * 1000 } : {};
+        await run(async (c) => {
+          const multi = c.multi().set(key(id), JSON.stringify(payload), ttl);
+          if (payload.grantId) {
+            multi.sAdd(grantKey(payload.grantId), key(id));
+            // The grant's index lives as long as its longest-lived member could.
+            if (expiresIn) multi.expire(grantKey(payload.grantId), expiresIn, 'GT');
+            else multi.persist(grantKey(payload.grantId));
+          }
+          if (payload.userCode) multi.set(lookupKey('userCode', payload.userCode), id, ttl);
+          if (payload.uid) multi.set(lookupKey('uid', payload.uid), id, ttl);
+          await multi.exec();
+        });
+      },
+      find,
+      async findByUserCode(userCode) {
+        const id = await run((c) => c.get(lookupKey('userCode', userCode)));
+        return id ? find(id) : undefined;
+      },
+      async findByUid(uid) {
+        const id = await run((c) => c.get(lookupKey('uid', uid)));
+        return id ? find(id) : undefined;
+      },
+      async consume(id) {
+        // Once across every instance: the first SET NX wins, a second redemption is refused.
+        const first = await run(async (c) => {
+          const ttl = await c.pTTL(key(id));
+          return c.set(consumedKey(id), String(Math.floor(Date.now() / 1000)), {
+            NX: true,
+            ...(ttl > 0 ? { PX: ttl } : {}),
+          });
+        });
+        if (first === null) throw new errors.InvalidGrant(`${model} already consumed`);
+      },
+      async destroy(id) {
+        await run((c) => c.del([key(id), consumedKey(id)]));
+      },
+      async revokeByGrantId(grantId) {
+        await run(async (c) => {
+          const members = await c.sMembers(grantKey(grantId));
+          await c.del([
+            grantKey(grantId),
+            ...members,
+            ...members.map((member) => `${member}:consumed`),
+          ]);
+        });
+      },
+    };
+    return adapter;
+  };
+}
+
+function redisRevocations(run: Run, base: string): RevocationList {
+  const revokedKey = (jti: string) => `${base}revoked:${jti}`;
+  const issuedKey = (grantId: string) => `${base}issued:${grantId}`;
+  const now = () => Math.floor(Date.now() / 1000);
+  return {
+    async issued(grantId, jti, exp) {
+      if (exp <= now()) return;
+      await run((c) =>
+        c
+          .multi()
+          .hSet(issuedKey(grantId), jti, String(exp))
+          .expireAt(issuedKey(grantId), exp, 'GT')
+          .exec(),
+      );
+    },
+    async revoke(jti, exp) {
+      if (exp <= now()) return;
+      await run((c) => c.set(revokedKey(jti), '1', { EXAT: exp }));
+    },
+    async revokeGrant(grantId) {
+      await run(async (c) => {
+        const issued = await c.hGetAll(issuedKey(grantId));
+        const multi = c.multi().del(issuedKey(grantId));
+        for (const [jti, exp] of Object.entries(issued)) {
+          if (Number(exp) > now()) multi.set(revokedKey(jti), '1', { EXAT: Number(exp) });
+        }
+        await multi.exec();
+      });
+    },
+    async has(jti) {
+      return (await run((c) => c.exists(revokedKey(jti)))) === 1;
+    },
+  };
+}
+
+function redisSessionTokens(run: Run): SessionTokenStore {
+  const tokenKey = (token: string) => `${prefix}session-token:${token}`;
+  return {
+    async issue(accountId) {
+      const sessionToken = newSessionToken();
+      await run((c) => c.set(tokenKey(sessionToken), accountId, { PX: sessionTokenLifetimeMs }));
+      return { sessionToken, expiresAt: new Date(Date.now() + sessionTokenLifetimeMs) };
+    },
+    async consume(sessionToken) {
+      return (await run((c) => c.getDel(tokenKey(sessionToken)))) ?? undefined;
+    },
+  };
+}
