@@ -9,6 +9,8 @@ export interface UnderstudyErrorOptions {
   headers?: Readonly<Record<string, string>>;
   /** More members of the JSON body, beside `error` and `error_description`. */
   details?: Readonly<Record<string, unknown>>;
+  /** Whether the message may be shown; by default, below 500 only. */
+  expose?: boolean;
 }
 
 export class UnderstudyError extends Error {
@@ -30,7 +32,7 @@ export class UnderstudyError extends Error {
     super(description, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = new.target.name;
     this.status = status;
-    this.expose = status < 500;
+    this.expose = options.expose ?? status < 500;
     this.error = error;
     this.headers = options.headers ?? {};
     this.details = options.details ?? {};
@@ -89,7 +91,9 @@ export class UnsupportedMediaType extends UnderstudyError {
 /** A store or service the answer needs is not answering; try again shortly. */
 export class ServiceUnavailable extends UnderstudyError {
   constructor(description: string, options?: UnderstudyErrorOptions) {
+    // Said as it is, and not logged as a bug: an outage, whose cause is reported where it is.
     super(503, 'temporarily_unavailable', description, {
+      expose: true,
       ...options,
       headers: { 'retry-after': '1', ...options?.headers },
     });

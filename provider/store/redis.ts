@@ -57,6 +57,13 @@ export async function connectRedisStore(url: string): Promise<RedisStore> {
   const client = makeClient(url, reconnect);
   const subscriber = makeClient(url, reconnect);
   let reported = false;
+  // The keys as this instance knows them, put back if Redis comes back without them (a
+  // restart without persistence): otherwise the next instance to start would make new ones.
+  let knownKeys: KeyMaterial | undefined;
+  client.on('ready', () => {
+    if (!connectedOnce || !knownKeys) return;
+    client.set(`${prefix}keys`, JSON.stringify(knownKeys), { NX: true }).catch(() => undefined);
+  });
   for (const connection of [client, subscriber]) {
     connection.on('error', (error: Error) => {
       if (reported) return;
@@ -124,10 +131,12 @@ export async function connectRedisStore(url: string): Promise<RedisStore> {
     },
     async readKeys() {
       const text = await run((c) => c.get(`${prefix}keys`));
-      return text ? (Object.freeze(JSON.parse(text)) as KeyMaterial) : undefined;
+      if (text) knownKeys = Object.freeze(JSON.parse(text)) as KeyMaterial;
+      return text ? knownKeys : undefined;
     },
     async writeKeys(material) {
       await run((c) => c.set(`${prefix}keys`, JSON.stringify(material)));
+      knownKeys = material;
       await store.publish('keys', { kind: 'keys' });
     },
     async publish(topic, data) {

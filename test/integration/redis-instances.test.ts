@@ -1,0 +1,267 @@
+/**
+ * Two Understudy instances behind one issuer, sharing a real redis-server: a login started
+ * on one finishes on the other, a code redeemed on one cannot be replayed on the other, a
+ * refresh token from one works on the other, control changes made on one hold on both, the
+ * keys are the same everywhere, Redis going away is a 503 and coming back is recovery, and a
+ * restarted instance has lost nothing.
+ */
+import { mkdtempSync } from 'node:fs';
+import { createServer, request as httpRequest, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as client from 'openid-client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { listen, type RunningProvider } from '../../provider/main/listen.js';
+import { loadSeed } from '../../seed/load.js';
+import type { Seed } from '../../seed/schema.js';
+import { Browser, userPicker } from '../helpers/browser.js';
+import { freePort } from '../helpers/child-app.js';
+import { seededClient, seededUser } from '../helpers/provider.js';
+import { redisAvailable, startRedis } from '../helpers/redis.js';
+import { buildAuthorization, discoverFor } from '../helpers/relying-party.js';
+
+/** A load balancer of one knob: every request goes to whichever instance `to` names. */
+function balancer(port: number) {
+  const targets: Record<string, number> = {};
+  let to = '';
+  const server: Server = createServer((req, res) => {
+    const forward = httpRequest(
+      {
+        host: '127.0.0.1',
+        port: targets[to],
+        method: req.method,
+        path: req.url,
+        headers: req.headers,
+      },
+      (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+      },
+    );
+    forward.on('error', () => res.writeHead(502).end());
+    req.pipe(forward);
+  });
+  return {
+    server,
+    ready: new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve)),
+    set: (name: string, targetPort: number) => void (targets[name] = targetPort),
+    route: (name: string) => void (to = name),
+  };
+}
+
+describe.runIf(redisAvailable())('several instances on one Redis', () => {
+  let redis: Awaited<ReturnType<typeof startRedis>>;
+  let lb: ReturnType<typeof balancer>;
+  let issuerBase: string;
+  let seed: Seed;
+  const instances: Record<string, RunningProvider> = {};
+
+  const start = async (name: string) => {
+    const running = await listen({
+      host: '127.0.0.1',
+      port: 0,
+      issuerBase,
+      // Each its own data directory: what they share, they share through Redis.
+      dataDir: mkdtempSync(join(tmpdir(), `understudy-${name}-`)),
+      seed,
+      control: true,
+      redisUrl: redis.url,
+    });
+    instances[name] = running;
+    lb.set(name, Number(new URL(running.url).port));
+    return running;
+  };
+  const direct = (name: string, path: string) =>
+    `${instances[name]?.url.replace('127.0.0.1', 'localhost')}${path}`;
+
+  beforeAll(async () => {
+    redis = await startRedis();
+    seed = await loadSeed();
+    const port = await freePort();
+    issuerBase = `http://localhost:${port}`;
+    lb = balancer(port);
+    await lb.ready;
+    await start('a');
+    await start('b');
+    lb.route('a');
+  }, 30_000);
+  afterAll(async () => {
+    for (const running of Object.values(instances)) await running.close();
+    lb?.server.close();
+    await redis?.stop();
+  });
+
+  const issuer = () => `${issuerBase}/oauth2/default`;
+  const web = () => seededClient(seed, 'web');
+  const signIn = async (
+    browser: Browser,
+    via: { authorize: string; login: string },
+    scope = 'openid profile offline_access',
+  ) => {
+    const config = await discoverFor(issuer(), web());
+    const startAt = await buildAuthorization(config, web().redirect_uris[0] ?? '', { scope });
+    lb.route(via.authorize);
+    const login = await browser.open(startAt.url.href);
+    lb.route(via.login);
+    const callback = await browser.submit(
+      userPicker(login),
+      { user_id: seededUser(seed, 'carol').id },
+      startAt.redirectUri,
+    );
+    return { config, startAt, callback: new URL(callback.url) };
+  };
+  const introspect = async (token: string) => {
+    const response = await fetch(`${issuer()}/v1/introspect`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        authorization: `Basic ${Buffer.from(`${web().client_id}:${web().client_secret}`).toString('base64')}`,
+      },
+      body: new URLSearchParams({ token }),
+    });
+    return ((await response.json()) as { active: boolean }).active;
+  };
+
+  it('publishes the same keys on every instance', async () => {
+    const a = await (await fetch(direct('a', '/oauth2/default/v1/keys'))).json();
+    const b = await (await fetch(direct('b', '/oauth2/default/v1/keys'))).json();
+    expect(a).toEqual(b);
+  });
+
+  it('finishes on B a login started on A; B refreshes what A issued', async () => {
+    const { config, startAt, callback } = await signIn(new Browser(), {
+      authorize: 'a',
+      login: 'b',
+    });
+    lb.route('a');
+    const tokens = await client.authorizationCodeGrant(config, callback, {
+      pkceCodeVerifier: startAt.verifier,
+      expectedState: startAt.state,
+      expectedNonce: startAt.nonce,
+    });
+    expect(tokens.claims()?.sub).toBe(seededUser(seed, 'carol').id);
+    lb.route('b');
+    const refreshed = await client.refreshTokenGrant(config, tokens.refresh_token ?? '');
+    expect(refreshed.access_token).toEqual(expect.any(String));
+  });
+
+  it('refuses on B a code already redeemed on A, and revokes what A issued for it', async () => {
+    const { startAt, callback } = await signIn(new Browser(), { authorize: 'a', login: 'a' });
+    const redeem = () =>
+      fetch(`${issuer()}/v1/token`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          authorization: `Basic ${Buffer.from(`${web().client_id}:${web().client_secret}`).toString('base64')}`,
+        },
+        body: new URLSearchParams({
+          grant_type: 'authorization_code',
+          code: callback.searchParams.get('code') ?? '',
+          redirect_uri: startAt.redirectUri,
+          code_verifier: startAt.verifier,
+        }),
+      });
+    lb.route('a');
+    const first = (await (await redeem()).json()) as { access_token: string };
+    expect(await introspect(first.access_token)).toBe(true);
+    lb.route('b');
+    const replay = await redeem();
+    expect(replay.status).toBe(400);
+    expect(await replay.json()).toMatchObject({ error: 'invalid_grant' });
+    lb.route('a');
+    expect(await introspect(first.access_token)).toBe(false);
+  });
+
+  it('holds control changes made on A on B too', async () => {
+    const post = (name: string, path: string, body: unknown) =>
+      fetch(direct(name, `/__understudy${path}`), {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    expect((await post('a', '/next-login', { user: 'grace.li@task-vantage.com' })).status).toBe(
+      200,
+    );
+    const config = await discoverFor(issuer(), web());
+    const startAt = await buildAuthorization(config, web().redirect_uris[0] ?? '');
+    lb.route('b');
+    const landed = await new Browser().open(startAt.url.href, startAt.redirectUri);
+    expect(new URL(landed.url).searchParams.get('code')).toEqual(expect.any(String));
+
+    const added = await post('a', '/users', {
+      id: '00uSharedNewcomer001',
+      login: 'newcomer@task-vantage.com',
+      email: 'newcomer@task-vantage.com',
+      givenName: 'New',
+      familyName: 'Comer',
+      password: 'understudy',
+      groups: ['legal'],
+    });
+    expect(added.status).toBe(200);
+    await expect
+      .poll(async () => {
+        const state = (await (await fetch(direct('b', '/__understudy/state'))).json()) as {
+          users: { login: string }[];
+        };
+        return state.users.some((user) => user.login === 'newcomer@task-vantage.com');
+      })
+      .toBe(true);
+    await post('b', '/reset', {});
+    await expect
+      .poll(async () => {
+        const state = (await (await fetch(direct('a', '/__understudy/state'))).json()) as {
+          users: { login: string }[];
+        };
+        return state.users.length;
+      })
+      .toBe(seed.users.length);
+  });
+
+  it('answers 503 while Redis is away, and works again once it is back', async () => {
+    await redis.stop();
+    lb.route('a');
+    const config = await discoverFor(issuer(), web());
+    const startAt = await buildAuthorization(config, web().redirect_uris[0] ?? '');
+    const during = await fetch(startAt.url.href, {
+      headers: { accept: 'application/json' },
+      redirect: 'manual',
+    });
+    expect(during.status).toBe(503);
+    expect(await during.json()).toMatchObject({ error: 'temporarily_unavailable' });
+    const authn = await fetch(`${issuerBase}/api/v1/authn`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'carol.lee@task-vantage.com', password: 'understudy' }),
+    });
+    expect(authn.status).toBe(503);
+
+    redis = await startRedis(redis.port);
+    await expect
+      .poll(async () => (await fetch(startAt.url.href, { redirect: 'manual' })).status, {
+        timeout: 10_000,
+      })
+      .toBe(303);
+  });
+
+  it('loses nothing when an instance restarts: the session and the refresh token carry on', async () => {
+    const browser = new Browser();
+    const { config, startAt, callback } = await signIn(browser, { authorize: 'a', login: 'a' });
+    const tokens = await client.authorizationCodeGrant(config, callback, {
+      pkceCodeVerifier: startAt.verifier,
+      expectedState: startAt.state,
+      expectedNonce: startAt.nonce,
+    });
+    await instances.a?.close();
+    await start('a');
+    lb.route('a');
+    const refreshed = await client.refreshTokenGrant(config, tokens.refresh_token ?? '');
+    expect(refreshed.access_token).toEqual(expect.any(String));
+    // The browser is still signed in: the next authorization needs no login page.
+    const again = await buildAuthorization(config, web().redirect_uris[0] ?? '');
+    const landed = await browser.open(again.url.href, again.redirectUri);
+    expect(
+      new URL(landed.url).searchParams.get('code'),
+      `${landed.url} ${landed.status} ${landed.body.slice(0, 300)}`,
+    ).toEqual(expect.any(String));
+  });
+});
