@@ -8,7 +8,8 @@ import { parseArgs } from 'node:util';
 import { parseRedisUrl, UsageError } from '../config.js';
 import { generateSigningKey, type KeyMaterial, pruneKeys, rotateKeys } from '../oidc/keys.js';
 import { keyRetentionSeconds } from './listen.js';
-import { openStorage, type Storage } from './storage.js';
+import { openStorage } from './open-storage.js';
+import type { Storage } from './storage.js';
 
 export const keysUsage = `Usage: understudy keys <list|rotate> [--data-dir <path> | --redis <url>]
 

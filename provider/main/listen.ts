@@ -26,7 +26,7 @@ import { createHost, type UnderstudyHost } from '../host/create-host.js';
 import { type KeyMaterial, nextKeyExpiry, pruneKeys } from '../oidc/keys.js';
 import { tokenLifetimes } from '../okta/index.js';
 import { assertClientsAccepted } from './assert-clients-accepted.js';
-import { openStorage } from './storage.js';
+import { openStorage } from './open-storage.js';
 
 export interface ListenOptions {
   host: string;

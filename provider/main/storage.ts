@@ -4,22 +4,11 @@
  * way the same pieces: oidc-provider's storage, revoked JWTs, sessionTokens, the control
  * plane's state, the signing keys, and how to hear that another instance changed something.
  */
-import { unwatchFile, watchFile } from 'node:fs';
-import { join } from 'node:path';
-import { ControlState, type ControlStateStore } from '../control/control-state.js';
-import { redisControlState } from '../control/redis-state.js';
-import {
-  type KeyMaterial,
-  keyFilePath,
-  loadOrCreateKeys,
-  newKeyMaterial,
-  readKeyFile,
-  writeKeyFile,
-} from '../oidc/keys.js';
-import { type AdapterFactory, createMemoryAdapterFactory } from '../store/memory-adapter.js';
-import { connectRedisStore } from '../store/redis.js';
-import { type RevocationList, RevokedTokens } from '../store/revoked-tokens.js';
-import { SessionTokens, type SessionTokenStore } from '../store/session-tokens.js';
+import type { ControlStateStore } from '../control/control-state.js';
+import type { KeyMaterial } from '../oidc/keys.js';
+import type { AdapterFactory } from '../store/memory-adapter.js';
+import type { RevocationList } from '../store/revoked-tokens.js';
+import type { SessionTokenStore } from '../store/session-tokens.js';
 
 /** What another instance (or `understudy keys rotate`) changed. */
 export type SharedChange =
@@ -44,89 +33,8 @@ export interface Storage {
   close(): Promise<void>;
 }
 
-export async function openStorage(options: {
-  dataDir: string;
-  redisUrl?: string | undefined;
-  maxSessions?: number | undefined;
-}): Promise<Storage> {
-  return options.redisUrl
-    ? openRedisStorage(options.redisUrl)
-    : openLocalStorage(options.dataDir, options.maxSessions);
-}
-
-function openLocalStorage(dataDir: string, maxSessions: number | undefined): Storage {
-  // One warning for the whole process, however many authorization servers fill up.
-  let warnedFull = false;
-  const storageFor = keptPerServer(() =>
-    createMemoryAdapterFactory({
-      maxPerModel: maxSessions,
-      onEvictLive: (model, max) => {
-        if (warnedFull) return;
-        warnedFull = true;
-        console.warn(
-          `understudy: WARNING: the in-memory store is full (${max} ${model} entries) and dropped live ones, least recently used first; what used them (sign-ins, tokens) now fails. Raise --max-sessions.`,
-        );
-      },
-    }),
-  );
-  const revokedFor = keptPerServer(
-    (serverId) => new RevokedTokens(join(dataDir, `revoked-tokens-${serverId}.json`), maxSessions),
-  );
-  const keyFile = keyFilePath(dataDir);
-  const listeners: ((change: SharedChange) => void)[] = [];
-  // `understudy keys rotate`, or another instance on this data directory, changes the file.
-  const onKeyFile = () => {
-    for (const listener of listeners) listener({ kind: 'keys' });
-  };
-  return {
-    where: dataDir,
-    storageFor,
-    revokedFor,
-    sessionTokens: new SessionTokens(),
-    controlState: new ControlState(),
-    keys: {
-      loadOrCreate: () => loadOrCreateKeys(dataDir),
-      read: () => readKeyFile(dataDir),
-      write: async (material) => {
-        await writeKeyFile(dataDir, material);
-      },
-    },
-    share: async () => undefined,
-    onChange(listener) {
-      if (listeners.length === 0) {
-        watchFile(keyFile, { interval: 1_000, persistent: false }, onKeyFile);
-      }
-      listeners.push(listener);
-    },
-    async close() {
-      unwatchFile(keyFile, onKeyFile);
-    },
-  };
-}
-
-async function openRedisStorage(url: string): Promise<Storage> {
-  const store = await connectRedisStore(url);
-  return {
-    where: url,
-    storageFor: keptPerServer((serverId) => store.adapterFor(serverId)),
-    revokedFor: keptPerServer((serverId) => store.revokedFor(serverId)),
-    sessionTokens: store.sessionTokens,
-    controlState: redisControlState(store),
-    keys: {
-      loadOrCreate: () => store.loadOrCreateKeys(newKeyMaterial),
-      read: () => store.readKeys(),
-      write: (material) => store.writeKeys(material),
-    },
-    share: (change) => store.publish(change.kind, change),
-    onChange(listener) {
-      store.onMessage((_topic, data) => listener(data as SharedChange));
-    },
-    close: () => store.close(),
-  };
-}
-
 /** One value per authorization server id, made on first use and kept across rebuilds. */
-function keptPerServer<T>(create: (serverId: string) => T): (serverId: string) => T {
+export function keptPerServer<T>(create: (serverId: string) => T): (serverId: string) => T {
   const values = new Map<string, T>();
   return (serverId) => {
     const value = values.get(serverId) ?? create(serverId);

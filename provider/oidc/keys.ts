@@ -167,7 +167,7 @@ function randomSecret(): string {
   return randomBytes(32).toString('base64url');
 }
 
-function parseKeyFile(text: string, file: string): KeyMaterial {
+export function parseKeyFile(text: string, file: string): KeyMaterial {
   let parsed: Partial<KeyMaterial>;
   try {
     parsed = JSON.parse(text);

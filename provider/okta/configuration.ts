@@ -14,20 +14,10 @@ import { createAccessTokenCustomizer } from './access-token-claims.js';
 import { oktaFindAccount } from './id-token-claims.js';
 import { deferLogout } from './immediate-logout.js';
 import { allowImplicitOnLocalhost } from './implicit-on-localhost.js';
+import { sessionLifetime, tokenLifetimes } from './lifetimes.js';
 import { injectedConsentParam } from './offline-access.js';
 import { registerPostMessageMode } from './post-message-mode.js';
 import { providerPaths } from './route-table.js';
-
-export const tokenLifetimes = {
-  authorizationCode: 300,
-  accessToken: 3600,
-  idToken: 3600,
-  deviceCode: 600,
-} as const;
-
-const twoWeeks = 14 * 24 * 3600;
-/** How long a browser session lasts, and what the Sessions API's refresh extends it by. */
-export const sessionLifetime = twoWeeks;
 
 export interface OktaConfigurationOptions {
   server: SeedAuthorizationServer;
@@ -114,7 +104,7 @@ export function oktaConfiguration({
       IdToken: tokenLifetimes.idToken,
       Interaction: 3600,
       RefreshToken: server.refreshTokenLifetimeSeconds,
-      Grant: Math.max(server.refreshTokenLifetimeSeconds, twoWeeks),
+      Grant: Math.max(server.refreshTokenLifetimeSeconds, sessionLifetime),
       Session: sessionLifetime,
       BackchannelAuthenticationRequest: 600,
     },

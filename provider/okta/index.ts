@@ -4,7 +4,8 @@
  * the org root.
  */
 export { OktaNotFound } from './api-error.js';
-export { oktaConfiguration, tokenLifetimes } from './configuration.js';
+export { oktaConfiguration } from './configuration.js';
+export { tokenLifetimes } from './lifetimes.js';
 export { revokingGrantJwts } from './jwt-grant-revocation.js';
 export { oktaOrgRoutes } from './org-routes.js';
 export {

@@ -14,7 +14,7 @@ import { credentialedCors } from './api-cors.js';
 import { OktaApiError } from './api-error.js';
 import { authnApi } from './authn-api.js';
 import type { SessionCookieOptions } from './browser-session.js';
-import { sessionLifetime } from './configuration.js';
+import { sessionLifetime } from './lifetimes.js';
 import { sessionCookieRedirect } from './session-cookie-redirect.js';
 import type { SessionTokenStore } from '../store/session-tokens.js';
 import { sessionsApi } from './sessions-api.js';

@@ -24,7 +24,7 @@ import { jwtAccessTokenEndpoints } from './jwt-access-tokens.js';
 import { offlineAccessWithoutConsent, onlyInjectedConsent } from './offline-access.js';
 import { publicClientBasic } from './public-client-basic.js';
 import type { RevocationList } from '../store/revoked-tokens.js';
-import { sessionLifetime } from './configuration.js';
+import { sessionLifetime } from './lifetimes.js';
 import type { SessionCookieOptions } from './browser-session.js';
 import { sessionTokenAuthorize } from './session-token-login.js';
 import type { SessionTokenStore } from '../store/session-tokens.js';

@@ -9,7 +9,6 @@ import { createClient } from 'redis';
 import type { Adapter, AdapterPayload } from 'oidc-provider';
 import { errors } from 'oidc-provider';
 import { ServiceUnavailable } from '../http/errors.js';
-import type { KeyMaterial } from '../oidc/keys.js';
 import type { AdapterFactory } from './memory-adapter.js';
 import type { RevocationList } from './revoked-tokens.js';
 import {
@@ -37,10 +36,10 @@ export interface RedisStore {
   adapterFor(serverId: string): AdapterFactory;
   revokedFor(serverId: string): RevocationList;
   readonly sessionTokens: SessionTokenStore;
-  /** The shared keys: made once by whichever instance comes first. */
-  loadOrCreateKeys(create: () => Promise<KeyMaterial>): Promise<KeyMaterial>;
-  readKeys(): Promise<KeyMaterial | undefined>;
-  writeKeys(material: KeyMaterial): Promise<void>;
+  /** The shared keys (as JSON, opaque here): made once by whichever instance comes first. */
+  loadOrCreateKeys(create: () => Promise<string>): Promise<string>;
+  readKeys(): Promise<string | undefined>;
+  writeKeys(json: string): Promise<void>;
   /** Tells every other instance; `onMessage` hears theirs. */
   publish(topic: string, data: unknown): Promise<void>;
   onMessage(listener: (topic: string, data: unknown) => void): void;
@@ -59,10 +58,10 @@ export async function connectRedisStore(url: string): Promise<RedisStore> {
   let reported = false;
   // The keys as this instance knows them, put back if Redis comes back without them (a
   // restart without persistence): otherwise the next instance to start would make new ones.
-  let knownKeys: KeyMaterial | undefined;
+  let knownKeys: string | undefined;
   client.on('ready', () => {
     if (!connectedOnce || !knownKeys) return;
-    client.set(`${prefix}keys`, JSON.stringify(knownKeys), { NX: true }).catch(() => undefined);
+    client.set(`${prefix}keys`, knownKeys, { NX: true }).catch(() => undefined);
   });
   for (const connection of [client, subscriber]) {
     connection.on('error', (error: Error) => {
@@ -126,17 +125,17 @@ export async function connectRedisStore(url: string): Promise<RedisStore> {
       const existing = await store.readKeys();
       if (existing) return existing;
       const made = await create();
-      await run((c) => c.set(`${prefix}keys`, JSON.stringify(made), { NX: true }));
+      await run((c) => c.set(`${prefix}keys`, made, { NX: true }));
       return (await store.readKeys()) ?? made;
     },
     async readKeys() {
       const text = await run((c) => c.get(`${prefix}keys`));
-      if (text) knownKeys = Object.freeze(JSON.parse(text)) as KeyMaterial;
-      return text ? knownKeys : undefined;
+      if (text) knownKeys = text;
+      return text ?? undefined;
     },
-    async writeKeys(material) {
-      await run((c) => c.set(`${prefix}keys`, JSON.stringify(material)));
-      knownKeys = material;
+    async writeKeys(json) {
+      await run((c) => c.set(`${prefix}keys`, json));
+      knownKeys = json;
       await store.publish('keys', { kind: 'keys' });
     },
     async publish(topic, data) {
