@@ -10,6 +10,7 @@ const read = (name) => {
 };
 const startup = read('startup.json');
 const soak = read('soak.json');
+const soakHeap = read('soak-heap.json');
 const ms = (value) => `${value.toFixed(0)} ms`;
 const mib = (value) => `${value.toFixed(0)} MiB`;
 
@@ -55,6 +56,17 @@ if (soak) {
     '',
     `Growth from 10,000 to ${soak.logins.toLocaleString('en-US')}: ${at(10_000) ? `${(soak.growthFrom10k * 100).toFixed(0)}%` : 'n/a'};`,
     `${soak.loginsPerSecond.toFixed(0)} logins/s; ${soak.failures} failed.`,
+    '',
+  );
+}
+if (soakHeap) {
+  const first = soakHeap.samples.find((sample) => sample.logins === 10_000);
+  const last = soakHeap.samples.at(-1);
+  lines.push(
+    `The same soak (${soakHeap.logins.toLocaleString('en-US')} logins) with the server's V8 old space limited to`,
+    `${soakHeap.heapMiB} MiB (\`--max-old-space-size\`): ${first ? mib(first.rssMiB) : 'n/a'} at 10,000,`,
+    `${mib(last.rssMiB)} at the last, ${soakHeap.failures} failed. The store is bounded; most of the default`,
+    "run's growth after 10,000 is heap that V8 keeps until it needs it back.",
     '',
   );
 }

@@ -1,7 +1,9 @@
 // A long run of browserless logins against one `understudy`, to show its memory stays flat:
 // RSS at the 10,000th login and at the last (100,000 by default; BENCH_SOAK_LOGINS changes
 // it). Each login is the whole Authorization Code + PKCE flow over HTTP: authorize, the login
-// page, the picker's POST, the redirects back, and the code exchange. Writes bench/soak.json.
+// page, the picker's POST, the redirects back, and the code exchange. Writes bench/soak.json;
+// with BENCH_SOAK_HEAP_MB the server runs with that V8 old-space limit and the figures go to
+// bench/soak-heap.json (how much of the RSS is the store, and how much heap V8 keeps lazily).
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const cli = join(root, 'dist/bin/understudy.js');
 const logins = Number(process.env.BENCH_SOAK_LOGINS ?? 100_000);
+const heapMiB = process.env.BENCH_SOAK_HEAP_MB ? Number(process.env.BENCH_SOAK_HEAP_MB) : undefined;
 const concurrency = 16;
 const marks = [10_000, 25_000, 50_000, 75_000, logins].filter((mark) => mark <= logins);
 const port = 46_000 + (process.pid % 1000);
@@ -23,9 +26,12 @@ const users = seed.users.map((user) => user.id);
 const rssMiB = (pid) =>
   Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
 
-const child = spawn(process.execPath, [cli, '--port', String(port), '--data-dir', dataDir], {
-  stdio: ['ignore', 'pipe', 'inherit'],
-});
+const heapFlags = heapMiB ? [`--max-old-space-size=${heapMiB}`] : [];
+const child = spawn(
+  process.execPath,
+  [...heapFlags, cli, '--port', String(port), '--data-dir', dataDir],
+  { stdio: ['ignore', 'pipe', 'inherit'] },
+);
 const issuer = `http://localhost:${port}/oauth2/default`;
 try {
   for (let attempt = 0; ; attempt += 1) {
@@ -66,13 +72,15 @@ try {
   const at10k = samples.find((sample) => sample.logins === 10_000);
   const last = samples.at(-1);
   const result = {
+    heapMiB,
     logins,
     failures,
     loginsPerSecond: logins / seconds,
     samples,
     growthFrom10k: at10k ? last.rssMiB / at10k.rssMiB - 1 : undefined,
   };
-  writeFileSync(join(root, 'bench/soak.json'), `${JSON.stringify(result, null, 2)}\n`);
+  const file = heapMiB ? 'bench/soak-heap.json' : 'bench/soak.json';
+  writeFileSync(join(root, file), `${JSON.stringify(result, null, 2)}\n`);
   console.log(JSON.stringify(result, null, 2));
 } finally {
   child.kill('SIGTERM');

@@ -176,9 +176,12 @@ function redisAdapterFactory(run: Run, base: string): AdapterFactory {
           const multi = c.multi().set(key(id), JSON.stringify(payload), ttl);
           if (payload.grantId) {
             multi.sAdd(grantKey(payload.grantId), key(id));
-            // The grant's index lives as long as its longest-lived member could.
-            if (expiresIn) multi.expire(grantKey(payload.grantId), expiresIn, 'GT');
-            else multi.persist(grantKey(payload.grantId));
+            // The grant's index lives as long as its longest-lived member could (NX gives a
+            // new index its first expiry; GT only ever lengthens it).
+            if (expiresIn) {
+              multi.expire(grantKey(payload.grantId), expiresIn, 'NX');
+              multi.expire(grantKey(payload.grantId), expiresIn, 'GT');
+            } else multi.persist(grantKey(payload.grantId));
           }
           if (payload.userCode) multi.set(lookupKey('userCode', payload.userCode), id, ttl);
           if (payload.uid) multi.set(lookupKey('uid', payload.uid), id, ttl);
@@ -234,6 +237,7 @@ function redisRevocations(run: Run, base: string): RevocationList {
         c
           .multi()
           .hSet(issuedKey(grantId), jti, String(exp))
+          .expireAt(issuedKey(grantId), exp, 'NX')
           .expireAt(issuedKey(grantId), exp, 'GT')
           .exec(),
       );

@@ -2,7 +2,9 @@
  * The demo app and a provider for it, both on free loopback ports, with the seed's demo
  * clients moved to the app's port.
  */
+import { readFileSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
+import { join } from 'node:path';
 import type { Store } from 'express-session';
 import { createApp } from '../../app/app.js';
 import { readAppConfig } from '../../app/config.js';
@@ -10,7 +12,7 @@ import { demoClients } from '../../app/server.js';
 import type { SeedInput } from '../../seed/schema.js';
 import { freePort } from './child-app.js';
 import { seedWithClients, startTestProvider, type TestProvider } from './provider.js';
-import { loadSeed } from '../../seed/load.js';
+import { defaultSeedPath, loadSeed } from '../../seed/load.js';
 
 export interface Demo {
   provider: TestProvider;
@@ -87,4 +89,21 @@ export async function startDemo(options: { sessionStore?: Store } = {}): Promise
       await provider.stop();
     },
   };
+}
+
+/**
+ * The default seed as a file in `dir`, with the demo web app's redirect URIs moved to
+ * `appUrl`: for a provider run as the CLI in its own process.
+ */
+export async function writeDemoSeedFor(appUrl: string, dir: string): Promise<string> {
+  const seed = JSON.parse(readFileSync(defaultSeedPath, 'utf8'));
+  const { web } = demoClients(await loadSeed());
+  const client = seed.clients.find(
+    (candidate: { client_id: string }) => candidate.client_id === web?.client_id,
+  );
+  client.redirect_uris = [`${appUrl}/authorization-code/callback`];
+  client.post_logout_redirect_uris = [`${appUrl}/`];
+  const seedFile = join(dir, 'seed.json');
+  writeFileSync(seedFile, JSON.stringify(seed));
+  return seedFile;
 }

@@ -4,7 +4,7 @@
  * 503 page with "Try again" instead of a 500, nothing is left unhandled, and once the
  * provider is back the app carries on by itself.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,7 +13,8 @@ import { createApp } from '../../app/app.js';
 import { readAppConfig } from '../../app/config.js';
 import { demoClients } from '../../app/server.js';
 import { setClockOffset } from '../../provider/control/clock.js';
-import { defaultSeedPath, loadSeed } from '../../seed/load.js';
+import { loadSeed } from '../../seed/load.js';
+import { writeDemoSeedFor } from '../helpers/demo.js';
 import { Browser, formPostingTo, userPicker } from '../helpers/browser.js';
 import { freePort } from '../helpers/child-app.js';
 import { type RunningCli, startCli } from '../helpers/cli.js';
@@ -31,16 +32,9 @@ describe('the demo app when the provider goes away', () => {
     process.on('unhandledRejection', onUnhandled);
     const appPort = await freePort();
     appUrl = `http://localhost:${appPort}`;
-    const seed = JSON.parse(readFileSync(defaultSeedPath, 'utf8'));
-    const { web } = demoClients(await loadSeed());
-    const client = seed.clients.find(
-      (candidate: { client_id: string }) => candidate.client_id === web?.client_id,
-    );
-    client.redirect_uris = [`${appUrl}/authorization-code/callback`];
-    client.post_logout_redirect_uris = [`${appUrl}/`];
     const dataDir = mkdtempSync(join(tmpdir(), 'understudy-outage-'));
-    const seedFile = join(dataDir, 'seed.json');
-    writeFileSync(seedFile, JSON.stringify(seed));
+    const seedFile = await writeDemoSeedFor(appUrl, dataDir);
+    const { web } = demoClients(await loadSeed());
     providerPort = String(await freePort());
     startProvider = () =>
       startCli(['--port', providerPort, '--data-dir', dataDir, '--seed', seedFile]);

@@ -3,7 +3,7 @@
  * the demo app (sessions in Redis) and the provider (the CLI with --redis) are both
  * restarted, and the refresh token keeps working after.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,7 +13,8 @@ import { readAppConfig } from '../../app/config.js';
 import { demoClients } from '../../app/server.js';
 import { connectRedisSessionStore, type SharedSessionStore } from '../../app/session-store.js';
 import { setClockOffset } from '../../provider/control/clock.js';
-import { defaultSeedPath, loadSeed } from '../../seed/load.js';
+import { loadSeed } from '../../seed/load.js';
+import { writeDemoSeedFor } from '../helpers/demo.js';
 import { Browser, userPicker } from '../helpers/browser.js';
 import { freePort } from '../helpers/child-app.js';
 import { type RunningCli, startCli } from '../helpers/cli.js';
@@ -40,16 +41,9 @@ describe.runIf(redisAvailable())('the demo and the provider restarted on Redis',
     redis = await startRedis();
     const appPort = await freePort();
     appUrl = `http://localhost:${appPort}`;
-    const seed = JSON.parse(readFileSync(defaultSeedPath, 'utf8'));
-    const { web } = demoClients(await loadSeed());
-    const client = seed.clients.find(
-      (candidate: { client_id: string }) => candidate.client_id === web?.client_id,
-    );
-    client.redirect_uris = [`${appUrl}/authorization-code/callback`];
-    client.post_logout_redirect_uris = [`${appUrl}/`];
     const dir = mkdtempSync(join(tmpdir(), 'understudy-restarts-'));
-    const seedFile = join(dir, 'seed.json');
-    writeFileSync(seedFile, JSON.stringify(seed));
+    const seedFile = await writeDemoSeedFor(appUrl, dir);
+    const { web } = demoClients(await loadSeed());
     const providerPort = String(await freePort());
     // A new data directory each start: everything that must survive is in Redis.
     startProvider = () =>

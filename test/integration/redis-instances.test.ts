@@ -10,6 +10,7 @@ import { createServer, request as httpRequest, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as client from 'openid-client';
+import { createClient } from 'redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listen, type RunningProvider } from '../../provider/main/listen.js';
 import { loadSeed } from '../../seed/load.js';
@@ -143,6 +144,27 @@ describe.runIf(redisAvailable())('several instances on one Redis', () => {
     lb.route('b');
     const refreshed = await client.refreshTokenGrant(config, tokens.refresh_token ?? '');
     expect(refreshed.access_token).toEqual(expect.any(String));
+  });
+
+  it('leaves nothing in Redis that never expires', async () => {
+    const inspector = createClient({ url: redis.url });
+    await inspector.connect();
+    try {
+      const keys: string[] = [];
+      for await (const batch of inspector.scanIterator({ MATCH: 'understudy:*', COUNT: 1000 })) {
+        keys.push(...batch);
+      }
+      // The keys themselves are meant to stay; everything a login leaves behind expires.
+      const lasting = [];
+      for (const key of keys) {
+        if (key === 'understudy:keys') continue;
+        if ((await inspector.ttl(key)) < 0) lasting.push(key);
+      }
+      expect(keys.length).toBeGreaterThan(0);
+      expect(lasting).toEqual([]);
+    } finally {
+      await inspector.close();
+    }
   });
 
   it('refuses on B a code already redeemed on A, and revokes what A issued for it', async () => {
