@@ -4,6 +4,7 @@
  */
 import type { Context, Middleware } from 'koa';
 import type Provider from 'oidc-provider';
+import { displayName } from '../../seed/users.js';
 import type { AccountStore } from '../oidc/accounts.js';
 import { OktaApiError } from './api-error.js';
 import {
@@ -59,7 +60,7 @@ export function sessionsApi(options: SessionsApiOptions) {
           hints: { allow: ['POST'] },
         },
         user: {
-          name: user ? `${user.givenName} ${user.familyName}` : undefined,
+          name: user ? displayName(user) : undefined,
           href: `${origin}/api/v1/users/me`,
           hints: { allow: ['GET'] },
         },
