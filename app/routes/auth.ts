@@ -100,38 +100,33 @@ export function createAuthRouter(config: AppConfig, oidc: Oidc): Router {
     // right even when the app lives under a path behind a proxy.
     const currentUrl = new URL(redirectUri);
     currentUrl.search = new URL(req.originalUrl, 'http://callback.invalid').search;
-    let signedIn;
+    let tokens;
     try {
-      const tokens = await client.authorizationCodeGrant(configuration, currentUrl, {
+      tokens = await client.authorizationCodeGrant(configuration, currentUrl, {
         pkceCodeVerifier: pending.codeVerifier,
         expectedState: pending.state,
         expectedNonce: pending.nonce,
         idTokenExpected: true,
       });
-      const claims: Record<string, unknown> = { ...tokens.claims() };
-      const userinfo = await client.fetchUserInfo(
-        configuration,
-        tokens.access_token,
-        String(claims.sub),
-      );
-      const flow = await recordFlow(
-        config,
-        oidc,
-        configuration,
-        pending,
-        currentUrl,
-        tokens,
-        userinfo,
-      );
-      signedIn = { tokens, claims, userinfo, flow };
     } catch (error) {
       if (!isProviderUnreachable(error)) throw error;
-      // The code was not redeemed: keep this sign-in, so trying again finishes it.
+      // No token answer came back, so the code is unspent as far as the app knows: keep
+      // this sign-in, so trying again finishes it (the provider refuses a spent code).
       pendingLogins[returnedState] = pending;
       req.session.pendingLogins = pendingLogins;
       throw providerUnreachable(config.issuer, { cause: error });
     }
-    const { tokens, claims, userinfo, flow } = signedIn;
+    const claims: Record<string, unknown> = { ...tokens.claims() };
+    let userinfo;
+    let flow;
+    try {
+      userinfo = await client.fetchUserInfo(configuration, tokens.access_token, String(claims.sub));
+      flow = await recordFlow(config, oidc, configuration, pending, currentUrl, tokens, userinfo);
+    } catch (error) {
+      if (!isProviderUnreachable(error)) throw error;
+      // The code is spent now: a retry of this callback could only fail; sign in afresh.
+      throw providerUnreachable(config.issuer, { cause: error, retryUrl: '/login' });
+    }
 
     // A new session id at sign-in, so a session id planted before it is worth nothing.
     await regenerateSession(req);

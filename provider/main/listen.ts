@@ -72,10 +72,26 @@ export async function listen(options: ListenOptions): Promise<RunningProvider> {
     redisUrl: options.redisUrl,
     maxSessions: options.maxSessions,
   });
-  let current = {
-    seed: options.seed,
-    keys: pruneKeys(await storage.keys.loadOrCreate(), keyRetentionSeconds),
-  };
+  let current: { seed: Seed; keys: KeyMaterial };
+  try {
+    current = {
+      seed: options.seed,
+      keys: pruneKeys(await storage.keys.loadOrCreate(), keyRetentionSeconds),
+    };
+    // With Redis and the control API: the clock and users the other instances already have.
+    if (options.control) {
+      for (const change of await storage.sharedState()) {
+        if (change.kind === 'clock') setClockOffset(change.seconds);
+        if (change.kind === 'seed') {
+          const { parseSeed } = await import('../../seed/validate.js');
+          current.seed = parseSeed(change.seed, 'the users in Redis');
+        }
+      }
+    }
+  } catch (error) {
+    await storage.close();
+    throw error;
+  }
   const server = tls
     ? createHttpsServer({ keepAliveTimeout: 5_000, key: tls.key, cert: tls.cert })
     : createHttpServer({ keepAliveTimeout: 5_000 });

@@ -48,6 +48,7 @@ export function openLocalStorage(dataDir: string, maxSessions: number | undefine
       },
     },
     share: async () => undefined,
+    sharedState: async () => [],
     onChange(listener) {
       if (listeners.length === 0) {
         watchFile(keyFile, { interval: 1_000, persistent: false }, onKeyFile);

@@ -3,7 +3,7 @@
  */
 import { redisControlState } from '../control/redis-state.js';
 import { type KeyMaterial, newKeyMaterial, parseKeyFile } from '../oidc/keys.js';
-import { connectRedisStore } from '../store/redis.js';
+import { connectRedisStore, type RedisStore } from '../store/redis.js';
 import { keptPerServer, type SharedChange, type Storage } from './storage.js';
 
 export async function openRedisStorage(url: string): Promise<Storage> {
@@ -23,12 +23,39 @@ export async function openRedisStorage(url: string): Promise<Storage> {
       },
       write: (material) => store.writeKeys(JSON.stringify(material)),
     },
-    share: (change) => store.publish(change.kind, change),
+    async share(change) {
+      // Kept as well as told: an instance started later, or one that missed the message
+      // while its connection was down, reads it back.
+      if (change.kind === 'clock') await store.run((c) => c.set(clockKey, String(change.seconds)));
+      if (change.kind === 'seed')
+        await store.run((c) => c.set(seedKey, JSON.stringify(change.seed)));
+      await store.publish(change.kind, change);
+    },
+    sharedState: () => storedChanges(store),
     onChange(listener) {
-      store.onMessage((_topic, data) => listener(data as SharedChange));
+      store.onMessage((topic, data) => {
+        if (topic !== 'resync') return listener(data as SharedChange);
+        // Back after a blip: what may have changed meanwhile, read again.
+        listener({ kind: 'keys' });
+        void storedChanges(store).then(
+          (changes) => changes.forEach(listener),
+          () => undefined,
+        );
+      });
     },
     close: () => store.close(),
   };
+}
+
+const clockKey = 'understudy:control:clock';
+const seedKey = 'understudy:control:seed';
+
+async function storedChanges(store: RedisStore): Promise<SharedChange[]> {
+  const [clock, seed] = await store.run((c) => c.mGet([clockKey, seedKey]));
+  return [
+    ...(clock == null ? [] : [{ kind: 'clock' as const, seconds: Number(clock) }]),
+    ...(seed == null ? [] : [{ kind: 'seed' as const, seed: JSON.parse(seed) as unknown }]),
+  ];
 }
 
 function parseKeys(json: string): KeyMaterial {

@@ -28,6 +28,8 @@ export interface Storage {
   };
   /** Tells the other instances; a no-op for the local store, which has none. */
   share(change: SharedChange): Promise<void>;
+  /** What the other instances changed before this one started (the clock, the users). */
+  sharedState(): Promise<SharedChange[]>;
   /** Hears what changed elsewhere. */
   onChange(listener: (change: SharedChange) => void): void;
   close(): Promise<void>;

@@ -79,9 +79,13 @@ export function sessionsApi(options: SessionsApiOptions) {
     ctx.body = shape(ctx, session);
   };
 
+  // Okta has one session per browser; here each authorization server has its own: end all.
   const close: Middleware = async (ctx) => {
-    const { provider, session } = await current(ctx);
-    await endBrowserSession(provider, ctx, session, options.cookie);
+    await current(ctx);
+    for (const provider of options.providers) {
+      const session = await findBrowserSession(provider, ctx);
+      if (session) await endBrowserSession(provider, ctx, session, options.cookie);
+    }
     ctx.status = 204;
   };
 

@@ -78,11 +78,23 @@ export async function connectRedisStore(url: string): Promise<RedisStore> {
     await client.connect();
     await subscriber.connect();
   } catch (error) {
+    for (const connection of [client, subscriber]) if (connection.isOpen) await connection.close();
     throw new Error(`cannot reach Redis at ${url}: ${(error as Error).message}`, { cause: error });
+  }
+  // EXPIRE ... NX/GT need Redis 7; an older one would fail every write, so say so now.
+  const version = /redis_version:(\d+)/.exec(await client.info('server'))?.[1];
+  if (Number(version) < 7) {
+    await client.close();
+    await subscriber.close();
+    throw new Error(`Redis at ${url} is version ${version}; Understudy needs Redis 7 or later`);
   }
   connectedOnce = true;
   const instance = newSessionToken();
   const listeners: ((topic: string, data: unknown) => void)[] = [];
+  subscriber.on('ready', () => {
+    if (!connectedOnce) return;
+    for (const listener of listeners) listener('resync', null);
+  });
   await subscriber.subscribe(`${prefix}changes`, (message) => {
     const { from, topic, data } = JSON.parse(message) as {
       from: string;
@@ -201,12 +213,14 @@ function redisAdapterFactory(run: Run, base: string): AdapterFactory {
         // Once across every instance: the first SET NX wins, a second redemption is refused.
         const first = await run(async (c) => {
           const ttl = await c.pTTL(key(id));
+          // -2: gone meanwhile (revoked, or expired); a marker then would outlive its entry.
+          if (ttl === -2) return null;
           return c.set(consumedKey(id), String(Math.floor(Date.now() / 1000)), {
             NX: true,
             ...(ttl > 0 ? { PX: ttl } : {}),
           });
         });
-        if (first === null) throw new errors.InvalidGrant(`${model} already consumed`);
+        if (first === null) throw new errors.InvalidGrant(`${model} already consumed or revoked`);
       },
       async destroy(id) {
         await run((c) => c.del([key(id), consumedKey(id)]));
@@ -214,11 +228,13 @@ function redisAdapterFactory(run: Run, base: string): AdapterFactory {
       async revokeByGrantId(grantId) {
         await run(async (c) => {
           const members = await c.sMembers(grantKey(grantId));
-          await c.del([
-            grantKey(grantId),
-            ...members,
-            ...members.map((member) => `${member}:consumed`),
-          ]);
+          if (members.length === 0) return;
+          // Only what was read leaves the index: a member added meanwhile stays revocable.
+          await c
+            .multi()
+            .sRem(grantKey(grantId), members)
+            .del([...members, ...members.map((member) => `${member}:consumed`)])
+            .exec();
         });
       },
     };
@@ -230,6 +246,8 @@ function redisRevocations(run: Run, base: string): RevocationList {
   const revokedKey = (jti: string) => `${base}revoked:${jti}`;
   const issuedKey = (grantId: string) => `${base}issued:${grantId}`;
   const now = () => Math.floor(Date.now() / 1000);
+  // Relative TTLs: `exp` is on this process's (perhaps shifted) clock, Redis keeps its own.
+  const lifeMs = (exp: number) => (exp - now()) * 1000;
   return {
     async issued(grantId, jti, exp) {
       if (exp <= now()) return;
@@ -237,21 +255,24 @@ function redisRevocations(run: Run, base: string): RevocationList {
         c
           .multi()
           .hSet(issuedKey(grantId), jti, String(exp))
-          .expireAt(issuedKey(grantId), exp, 'NX')
-          .expireAt(issuedKey(grantId), exp, 'GT')
+          .pExpire(issuedKey(grantId), lifeMs(exp), 'NX')
+          .pExpire(issuedKey(grantId), lifeMs(exp), 'GT')
           .exec(),
       );
     },
     async revoke(jti, exp) {
       if (exp <= now()) return;
-      await run((c) => c.set(revokedKey(jti), '1', { EXAT: exp }));
+      await run((c) => c.set(revokedKey(jti), '1', { PX: lifeMs(exp) }));
     },
     async revokeGrant(grantId) {
       await run(async (c) => {
         const issued = await c.hGetAll(issuedKey(grantId));
-        const multi = c.multi().del(issuedKey(grantId));
+        const jtis = Object.keys(issued);
+        if (jtis.length === 0) return;
+        // Only what was read leaves the index: a token issued meanwhile stays revocable.
+        const multi = c.multi().hDel(issuedKey(grantId), jtis);
         for (const [jti, exp] of Object.entries(issued)) {
-          if (Number(exp) > now()) multi.set(revokedKey(jti), '1', { EXAT: Number(exp) });
+          if (Number(exp) > now()) multi.set(revokedKey(jti), '1', { PX: lifeMs(Number(exp)) });
         }
         await multi.exec();
       });

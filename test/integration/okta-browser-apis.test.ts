@@ -313,6 +313,24 @@ describe('the Sessions API', () => {
     expect(await gone.json()).toMatchObject({ errorCode: 'E0000007' });
   });
 
+  it('changes nothing for a page on an untrusted origin, even without a preflight', async () => {
+    const { browser } = await spaSignIn('openid');
+    const cookie = await browser.jar.getCookieString(`${origin}/api/v1/sessions/me`);
+    for (const [method, path] of [
+      ['POST', '/api/v1/sessions/me/lifecycle/refresh'],
+      ['DELETE', '/api/v1/sessions/me'],
+    ] as const) {
+      const response = await fetch(`${origin}${path}`, {
+        method,
+        headers: { origin: 'https://attacker.example', cookie },
+      });
+      expect(response.status, path).toBe(403);
+      expect(await response.json(), path).toMatchObject({ errorCode: 'E0000006' });
+    }
+    const still = await fetch(`${origin}/api/v1/sessions/me`, { headers: { cookie } });
+    expect(still.status).toBe(200);
+  });
+
   it('answers preflights for trusted origins only', async () => {
     const preflight = (from: string) =>
       fetch(`${origin}/api/v1/sessions/me`, {

@@ -228,6 +228,16 @@ describe.runIf(redisAvailable())('several instances on one Redis', () => {
         return state.users.some((user) => user.login === 'newcomer@task-vantage.com');
       })
       .toBe(true);
+    // An instance started now finds the users the others have, in Redis.
+    const late = await start('c');
+    try {
+      expect(late.seed().users.some((user) => user.login === 'newcomer@task-vantage.com')).toBe(
+        true,
+      );
+    } finally {
+      await late.close();
+      delete instances.c;
+    }
     await post('b', '/reset', {});
     await expect
       .poll(async () => {
