@@ -5,7 +5,7 @@ import { unwatchFile, watchFile } from 'node:fs';
 import { join } from 'node:path';
 import { ControlState } from '../control/control-state.js';
 import { keyFilePath, loadOrCreateKeys, readKeyFile, writeKeyFile } from '../oidc/keys.js';
-import { createMemoryAdapterFactory } from '../store/memory-adapter.js';
+import { createMemoryAdapterFactory, warnStoreFull } from '../store/memory-adapter.js';
 import { RevokedTokens } from '../store/revoked-tokens.js';
 import { SessionTokens } from '../store/session-tokens.js';
 import { keptPerServer, type SharedChange, type Storage } from './storage.js';
@@ -19,9 +19,7 @@ export function openLocalStorage(dataDir: string, maxSessions: number | undefine
       onEvictLive: (model, max) => {
         if (warnedFull) return;
         warnedFull = true;
-        console.warn(
-          `understudy: WARNING: the in-memory store is full (${max} ${model} entries) and dropped live ones, least recently used first; what used them (sign-ins, tokens) now fails. Raise --max-sessions.`,
-        );
+        warnStoreFull(model, max);
       },
     }),
   );

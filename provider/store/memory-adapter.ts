@@ -31,14 +31,15 @@ export interface MemoryStoreOptions {
 
 export const defaultMaxPerModel = 10_000;
 
+export function warnStoreFull(model: string, max: number): void {
+  console.warn(
+    `understudy: WARNING: the in-memory store is full (${max} ${model} entries) and dropped live ones, least recently used first; what used them (sign-ins, tokens) now fails. Raise --max-sessions.`,
+  );
+}
+
 export function createMemoryAdapterFactory(options: MemoryStoreOptions = {}): MemoryAdapterFactory {
   const max = options.maxPerModel ?? defaultMaxPerModel;
-  const onEvictLive =
-    options.onEvictLive ??
-    ((model: string, limit: number) =>
-      console.warn(
-        `understudy: WARNING: the in-memory store is full (${limit} ${model} entries) and dropped live ones, least recently used first.`,
-      ));
+  const onEvictLive = options.onEvictLive ?? warnStoreFull;
   let warned = false;
   const models = new Map<string, LRUCache<string, Entry>>();
   // Which entries (model:id) each grant has, and the ids behind uid and user-code lookups;

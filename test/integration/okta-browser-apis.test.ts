@@ -7,6 +7,7 @@ import * as client from 'openid-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SeedClient, SeedUser } from '../../seed/schema.js';
 import { Browser } from '../helpers/browser.js';
+import { isActive } from '../helpers/introspect.js';
 import {
   seededClient,
   seededUser,
@@ -30,7 +31,6 @@ beforeAll(async () => {
 });
 afterAll(() => provider?.stop());
 
-const basic = (credentials: string) => `Basic ${Buffer.from(credentials).toString('base64')}`;
 const spaOrigin = () => new URL(spa.redirect_uris[0] ?? '').origin;
 
 /** A browser signed in to the provider, and the SPA's tokens from that sign-in. */
@@ -47,17 +47,7 @@ async function spaSignIn(scope = 'openid profile email offline_access') {
   return { browser, tokens };
 }
 
-async function introspect(token: string) {
-  const response = await fetch(`${provider.issuer}/v1/introspect`, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/x-www-form-urlencoded',
-      authorization: basic(`${web.client_id}:${web.client_secret}`),
-    },
-    body: new URLSearchParams({ token }),
-  });
-  return ((await response.json()) as { active: boolean }).active;
-}
+const introspect = (token: string) => isActive(provider.issuer, web, token);
 
 function authorizeUrl(params: Record<string, string>) {
   const url = new URL(`${provider.issuer}/v1/authorize`);
@@ -231,7 +221,7 @@ describe('public clients at /v1/revoke and /v1/introspect', () => {
           method: 'POST',
           headers: {
             'content-type': 'application/x-www-form-urlencoded',
-            authorization: basic(credentials),
+            authorization: `Basic ${Buffer.from(credentials).toString('base64')}`,
           },
           body: new URLSearchParams({ token }),
         });
@@ -241,7 +231,7 @@ describe('public clients at /v1/revoke and /v1/introspect', () => {
           method: 'POST',
           headers: {
             'content-type': 'application/x-www-form-urlencoded',
-            authorization: basic(credentials),
+            authorization: `Basic ${Buffer.from(credentials).toString('base64')}`,
           },
           body: new URLSearchParams({ token }),
         });
@@ -258,7 +248,7 @@ describe('public clients at /v1/revoke and /v1/introspect', () => {
         method: 'POST',
         headers: {
           'content-type': 'application/x-www-form-urlencoded',
-          authorization: basic(credentials),
+          authorization: `Basic ${Buffer.from(credentials).toString('base64')}`,
         },
         body: new URLSearchParams({ token: tokens.refresh_token ?? '' }),
       });

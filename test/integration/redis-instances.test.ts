@@ -17,6 +17,7 @@ import { loadSeed } from '../../seed/load.js';
 import type { Seed } from '../../seed/schema.js';
 import { Browser, userPicker } from '../helpers/browser.js';
 import { freePort } from '../helpers/child-app.js';
+import { basicAuth, isActive } from '../helpers/introspect.js';
 import { seededClient, seededUser } from '../helpers/provider.js';
 import { redisAvailable, startRedis } from '../helpers/redis.js';
 import { buildAuthorization, discoverFor } from '../helpers/relying-party.js';
@@ -111,17 +112,7 @@ describe.runIf(redisAvailable())('several instances on one Redis', () => {
     );
     return { config, startAt, callback: new URL(callback.url) };
   };
-  const introspect = async (token: string) => {
-    const response = await fetch(`${issuer()}/v1/introspect`, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/x-www-form-urlencoded',
-        authorization: `Basic ${Buffer.from(`${web().client_id}:${web().client_secret}`).toString('base64')}`,
-      },
-      body: new URLSearchParams({ token }),
-    });
-    return ((await response.json()) as { active: boolean }).active;
-  };
+  const introspect = (token: string) => isActive(issuer(), web(), token);
 
   it('publishes the same keys on every instance', async () => {
     const a = await (await fetch(direct('a', '/oauth2/default/v1/keys'))).json();
@@ -174,7 +165,7 @@ describe.runIf(redisAvailable())('several instances on one Redis', () => {
         method: 'POST',
         headers: {
           'content-type': 'application/x-www-form-urlencoded',
-          authorization: `Basic ${Buffer.from(`${web().client_id}:${web().client_secret}`).toString('base64')}`,
+          authorization: basicAuth(web().client_id, web().client_secret),
         },
         body: new URLSearchParams({
           grant_type: 'authorization_code',

@@ -12,6 +12,7 @@ import type { SeedClient } from '../../seed/schema.js';
 import { loadSeed } from '../../seed/load.js';
 import { Browser } from '../helpers/browser.js';
 import { startCli } from '../helpers/cli.js';
+import { basicAuth } from '../helpers/introspect.js';
 import {
   seededClient,
   seededUser,
@@ -20,9 +21,6 @@ import {
 } from '../helpers/provider.js';
 import { buildAuthorization, discoverFor, signInWithPicker } from '../helpers/relying-party.js';
 
-const basic = (id: string, secret = '') =>
-  `Basic ${Buffer.from(`${id}:${secret}`).toString('base64')}`;
-
 function endpoints(issuer: string, web: SeedClient) {
   const form = (path: string, fields: Record<string, string>) =>
     fetch(`${issuer}${path}`, {
@@ -30,7 +28,7 @@ function endpoints(issuer: string, web: SeedClient) {
       headers: {
         'content-type': 'application/x-www-form-urlencoded',
         accept: 'application/json',
-        authorization: basic(web.client_id, web.client_secret),
+        authorization: basicAuth(web.client_id, web.client_secret),
       },
       body: new URLSearchParams(fields),
     });
