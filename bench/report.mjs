@@ -48,13 +48,14 @@ if (soak) {
     'over HTTP, 16 at a time) against one `understudy` with the default in-memory store',
     '(`--max-sessions 10000`). Target: RSS within 20% between the 10,000th login and the last.',
     '',
-    '| logins | RSS |',
-    '| --- | --- |',
+    '| logins | RSS | live heap (after a full GC) |',
+    '| --- | --- | --- |',
     ...soak.samples.map(
-      (sample) => `| ${sample.logins.toLocaleString('en-US')} | ${mib(sample.rssMiB)} |`,
+      (sample) =>
+        `| ${sample.logins.toLocaleString('en-US')} | ${mib(sample.rssMiB)} | ${sample.liveHeapMiB === undefined ? 'n/a' : mib(sample.liveHeapMiB)} |`,
     ),
     '',
-    `Growth from 10,000 to ${soak.logins.toLocaleString('en-US')}: ${at(10_000) ? `${(soak.growthFrom10k * 100).toFixed(0)}%` : 'n/a'};`,
+    `RSS growth from 10,000 to ${soak.logins.toLocaleString('en-US')}: ${at(10_000) ? `${(soak.growthFrom10k * 100).toFixed(1)}%` : 'n/a'};`,
     `${soak.loginsPerSecond.toFixed(0)} logins/s; ${soak.failures} failed.`,
     '',
   );

@@ -15,7 +15,9 @@ const cli = join(root, 'dist/bin/understudy.js');
 const logins = Number(process.env.BENCH_SOAK_LOGINS ?? 100_000);
 const heapMiB = process.env.BENCH_SOAK_HEAP_MB ? Number(process.env.BENCH_SOAK_HEAP_MB) : undefined;
 const concurrency = 16;
-const marks = [10_000, 25_000, 50_000, 75_000, logins].filter((mark) => mark <= logins);
+const marks = [...new Set([10_000, 25_000, 50_000, 75_000, logins])].filter(
+  (mark) => mark <= logins,
+);
 const port = 46_000 + (process.pid % 1000);
 const dataDir = mkdtempSync(join(tmpdir(), 'understudy-soak-'));
 const { headlessLogin } = await import(join(root, 'dist/provider/testkit/headless-login.js'));
@@ -27,11 +29,23 @@ const rssMiB = (pid) =>
   Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
 
 const heapFlags = heapMiB ? [`--max-old-space-size=${heapMiB}`] : [];
+const probe = ['--expose-gc', `--import=${join(root, 'bench/heap-probe.mjs')}`];
 const child = spawn(
   process.execPath,
-  [...heapFlags, cli, '--port', String(port), '--data-dir', dataDir],
-  { stdio: ['ignore', 'pipe', 'inherit'] },
+  [...heapFlags, ...probe, cli, '--port', String(port), '--data-dir', dataDir],
+  { stdio: ['ignore', 'pipe', 'inherit', 'ipc'] },
 );
+const liveHeapMiB = () =>
+  new Promise((resolve) => {
+    child.once('message', (answer) => resolve(answer.heapUsed / 2 ** 20));
+    child.send('heap');
+  });
+// RSS first: the probe's collection must not flatter it.
+const sample = async (count) => ({
+  logins: count,
+  rssMiB: rssMiB(child.pid),
+  liveHeapMiB: await liveHeapMiB(),
+});
 const issuer = `http://localhost:${port}/oauth2/default`;
 try {
   for (let attempt = 0; ; attempt += 1) {
@@ -43,7 +57,7 @@ try {
     if (attempt > 200) throw new Error('understudy did not start');
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
-  const samples = [{ logins: 0, rssMiB: rssMiB(child.pid) }];
+  const samples = [await sample(0)];
   let done = 0;
   let failures = 0;
   const started = performance.now();
@@ -62,8 +76,11 @@ try {
       }
       done += 1;
       if (marks.includes(done)) {
-        samples.push({ logins: done, rssMiB: rssMiB(child.pid) });
-        console.error(`soak: ${done} logins, RSS ${samples.at(-1).rssMiB.toFixed(0)} MiB`);
+        samples.push(await sample(done));
+        const { logins: count, rssMiB: rss, liveHeapMiB: live } = samples.at(-1);
+        console.error(
+          `soak: ${count} logins, RSS ${rss.toFixed(0)} MiB, live heap ${live.toFixed(0)} MiB`,
+        );
       }
     }
   };
