@@ -58,10 +58,17 @@ const reservedClaims = new Set([
 
 const scopeToken = z.string().regex(/^[\x21\x23-\x5B\x5D-\x7E]+$/, 'must be a valid scope token');
 
+// The org authorization server answers at /oauth2/v1/*, and its pages at /oauth2/interaction.
+const reservedServerIds = new Set(['v1', 'interaction', 'debug']);
+
 export const authorizationServerSchema = z.strictObject({
   id: z
     .string()
     .regex(/^[A-Za-z0-9_-]+$/, 'must contain only letters, digits, "_" and "-"')
+    .refine(
+      (id) => !reservedServerIds.has(id),
+      'is a path of the org authorization server (/oauth2/v1, /oauth2/interaction); choose another id',
+    )
     .describe('Path segment of the issuer: http://host/oauth2/{id}'),
   name: z.string().min(1).optional(),
   audience: z.string().min(1).describe('The "aud" of access tokens, e.g. api://default'),
@@ -69,12 +76,36 @@ export const authorizationServerSchema = z.strictObject({
   refreshTokenLifetimeSeconds: z.number().int().positive().default(2_592_000),
 });
 
+// Printable text on one line: a name shows in tokens, pages and Okta's JSON.
+const oneLine = z
+  .string()
+  .min(1)
+  .max(255)
+  .regex(/^[^\p{Cc}]+$/u, 'must be printable text on one line');
+
 export const groupSchema = z.strictObject({
-  name: z
-    .string()
-    .regex(/^[A-Za-z0-9_.-]+$/, 'must contain only letters, digits, "_", "." and "-"'),
-  description: z.string().optional(),
+  id: oktaId('00g').optional().describe("Okta's group id; derived from the name when absent"),
+  name: oneLine.refine(
+    (name) => name.toLowerCase() !== 'everyone',
+    "is Okta's built-in group of every user, which Understudy provides itself",
+  ),
+  description: z.string().max(1024).optional(),
+  created: z.iso.datetime().optional(),
+  lastUpdated: z.iso.datetime().optional(),
+  lastMembershipUpdated: z.iso.datetime().optional(),
 });
+
+/** Okta's user statuses; only ACTIVE users (and PASSWORD_EXPIRED, to be told so) may sign in. */
+export const userStatuses = [
+  'STAGED',
+  'PROVISIONED',
+  'ACTIVE',
+  'RECOVERY',
+  'PASSWORD_EXPIRED',
+  'LOCKED_OUT',
+  'SUSPENDED',
+  'DEPROVISIONED',
+] as const;
 
 export const userSchema = z.strictObject({
   id: oktaId('00u'),
@@ -83,8 +114,22 @@ export const userSchema = z.strictObject({
   givenName: z.string().min(1),
   familyName: z.string().min(1),
   name: z.string().min(1).optional().describe('Defaults to "givenName familyName"'),
-  password: z.string().min(1),
+  password: z
+    .string()
+    .min(1)
+    .optional()
+    .describe('Without one, the user signs in only through the one-click picker'),
   groups: z.array(z.string()).default([]),
+  status: z.enum(userStatuses).default('ACTIVE'),
+  profile: z
+    .record(z.string(), z.json())
+    .default({})
+    .describe('More Okta profile attributes (mobilePhone, department, custom ones); not in tokens'),
+  created: z.iso.datetime().optional(),
+  activated: z.iso.datetime().optional(),
+  statusChanged: z.iso.datetime().optional(),
+  lastUpdated: z.iso.datetime().optional(),
+  passwordChanged: z.iso.datetime().optional(),
   locale: z.string().default('en-US'),
   zoneinfo: z.string().default('America/Los_Angeles'),
   claims: z
@@ -98,8 +143,12 @@ export const clientSchema = z.strictObject({
   client_secret: secret.optional(),
   client_name: z.string().min(1),
   token_endpoint_auth_method: z
-    .enum(['client_secret_basic', 'client_secret_post', 'none'])
+    .enum(['client_secret_basic', 'client_secret_post', 'private_key_jwt', 'none'])
     .default('client_secret_basic'),
+  jwks: z
+    .strictObject({ keys: z.array(z.record(z.string(), z.json())).min(1) })
+    .optional()
+    .describe('The public keys a private_key_jwt client signs its assertions with'),
   grant_types: z
     .array(
       z.enum([
@@ -130,6 +179,17 @@ export const clientSchema = z.strictObject({
     ),
 });
 
+export const apiTokenSchema = z.strictObject({
+  name: z.string().min(1),
+  token: secret.describe('Sent as Authorization: SSWS <token>'),
+  user: z
+    .string()
+    .optional()
+    .describe(
+      'Id or login of the user the token acts for (/api/v1/users/me); the first user by default',
+    ),
+});
+
 export const expenseSchema = z.strictObject({
   name: z.string().min(1),
   item: z.string().min(1),
@@ -154,6 +214,10 @@ export const seedSchema = z
     users: z.array(userSchema).min(1),
     clients: z.array(clientSchema).min(1),
     teams: z.array(teamSchema).default([]),
+    apiTokens: z
+      .array(apiTokenSchema)
+      .default([])
+      .describe('Okta API tokens for /api/v1 (Authorization: SSWS <token>)'),
     adminGroup: z.string().optional().describe('Members of this group see every team'),
     requirePassword: z
       .boolean()
@@ -229,8 +293,60 @@ export const seedSchema = z
       unknownGroup(seed.adminGroup, ['adminGroup']);
     }
 
+    flagDuplicates(
+      seed.groups.flatMap((group) => (group.id ? [group.id] : [])),
+      'groups',
+      'id',
+      ctx,
+    );
+    flagDuplicates(
+      seed.apiTokens.map((token) => token.token),
+      'apiTokens',
+      'token',
+      ctx,
+    );
+    seed.apiTokens.forEach((token, i) => {
+      const owner = token.user?.toLowerCase();
+      if (
+        owner !== undefined &&
+        !seed.users.some((user) => user.id === token.user || user.login.toLowerCase() === owner)
+      ) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['apiTokens', i, 'user'],
+          message: `no user with id or login "${token.user}"`,
+        });
+      }
+    });
+
     seed.clients.forEach((client, i) => {
       const isPublic = client.token_endpoint_auth_method === 'none';
+      const signsAssertions = client.token_endpoint_auth_method === 'private_key_jwt';
+      if (signsAssertions !== (client.jwks !== undefined)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['clients', i, 'jwks'],
+          message: signsAssertions
+            ? 'is required for token_endpoint_auth_method "private_key_jwt" (the public keys of its assertions)'
+            : 'is only for token_endpoint_auth_method "private_key_jwt"',
+        });
+      }
+      client.jwks?.keys.forEach((key, k) => {
+        if ('d' in key) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['clients', i, 'jwks', 'keys', k, 'd'],
+            message: 'is a private key part; the seed holds only the public keys',
+          });
+        }
+      });
+      if (signsAssertions && client.client_secret !== undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['clients', i, 'client_secret'],
+          message: 'a private_key_jwt client signs assertions instead; it has no secret',
+        });
+      }
       if (isPublic && client.client_secret !== undefined) {
         ctx.addIssue({
           code: 'custom',
@@ -247,7 +363,7 @@ export const seedSchema = z
             'client_credentials needs a client that can keep a secret; a public client (token_endpoint_auth_method "none") cannot',
         });
       }
-      if (!isPublic && client.client_secret === undefined) {
+      if (!isPublic && !signsAssertions && client.client_secret === undefined) {
         ctx.addIssue({
           code: 'custom',
           path: ['clients', i, 'client_secret'],
@@ -289,3 +405,6 @@ export type SeedUser = Seed['users'][number];
 export type SeedClient = Seed['clients'][number];
 export type SeedAuthorizationServer = Seed['authorizationServers'][number];
 export type SeedTeam = Seed['teams'][number];
+export type SeedGroup = Seed['groups'][number];
+export type SeedApiToken = Seed['apiTokens'][number];
+export type UserStatus = (typeof userStatuses)[number];

@@ -8,14 +8,21 @@ import Koa, { type Middleware } from 'koa';
 import type Provider from 'oidc-provider';
 import type { Seed, SeedAuthorizationServer } from '../../seed/schema.js';
 import { createAccountStore } from '../oidc/accounts.js';
-import type { KeyMaterial } from '../oidc/keys.js';
+import { type KeyMaterial, publicJwk } from '../oidc/keys.js';
 import { createProvider } from '../oidc/provider.js';
+import type { LastLoginStore } from '../store/last-logins.js';
 import {
   authorizationServerPath,
+  type Directory,
+  oktaRequestId,
+  orgAccessTokenVerifier,
   OktaNotFound,
   oktaConfiguration,
   oktaOrgRoutes,
   oktaRoutes,
+  orgAuthorizationServer,
+  orgServerMountPath,
+  orgServerPath,
   revokingGrantJwts,
   pathFor,
   type RouteName,
@@ -40,6 +47,10 @@ export interface CreateHostOptions {
   sessionTokens: SessionTokenStore;
   /** When the seeded users last changed (epoch seconds): their `updated_at`. */
   usersUpdatedAt: number;
+  /** Changes the users and groups (the Management API); the host is rebuilt with the result. */
+  changeDirectory: Directory['change'];
+  /** When each user last signed in, kept across rebuilds like the storage. */
+  lastLogins: LastLoginStore;
   /** No one-click user picker (the seed can ask for that too). */
   requirePassword: boolean;
   /** Served over HTTPS: session cookies may then travel cross-site (SameSite=None; Secure). */
@@ -55,9 +66,11 @@ export interface CreateHostOptions {
 
 export interface UnderstudyHost {
   app: Koa;
-  /** Issuer of each authorization server, by id. */
+  /** Issuer of each custom authorization server, by id. */
   issuers: ReadonlyMap<string, string>;
   providers: ReadonlyMap<string, Provider>;
+  /** The org authorization server's provider (issuer: the origin). */
+  orgProvider: Provider;
 }
 
 export function createHost(options: CreateHostOptions): UnderstudyHost {
@@ -68,16 +81,20 @@ export function createHost(options: CreateHostOptions): UnderstudyHost {
   app.keys = [...keys.cookieSecrets];
   app.silent = true;
 
-  const accounts = createAccountStore(seed, options.usersUpdatedAt);
+  const accounts = createAccountStore(seed, options.usersUpdatedAt, options.lastLogins);
   const issuers = new Map<string, string>();
   const providers = new Map<string, Provider>();
   const servers = new Map<string, Middleware>();
+  const orgServer = orgAuthorizationServer(issuerBase);
+  let orgRoutes: Middleware | undefined;
+  let orgProvider: Provider | undefined;
 
-  for (const server of seed.authorizationServers) {
-    const prefix = authorizationServerPath(server.id);
-    const issuer = `${issuerBase}${prefix}`;
+  for (const server of [...seed.authorizationServers, orgServer]) {
+    const isOrg = server === orgServer;
+    const prefix = isOrg ? orgServerMountPath : authorizationServerPath(server.id);
+    const issuer = isOrg ? issuerBase : `${issuerBase}${prefix}`;
     const revoked = options.revokedFor(server.id);
-    const okta = oktaConfiguration({ server, seed, accounts, revoked });
+    const okta = oktaConfiguration({ server, seed, accounts, revoked, org: isOrg });
     const provider = createProvider({
       issuer,
       clients: seed.clients,
@@ -90,27 +107,32 @@ export function createHost(options: CreateHostOptions): UnderstudyHost {
       overlay: okta.overlay,
     });
     okta.adapt(provider);
+    const routes = oktaRoutes({
+      provider,
+      issuer,
+      server,
+      mountPath: prefix,
+      seed,
+      accounts,
+      keys,
+      revoked,
+      sessionTokens,
+      cookie,
+      csrfSecret: keys.cookieSecrets[0] ?? '',
+      requirePassword: options.requirePassword || seed.requirePassword,
+      before: options.before && ((route) => options.before?.(route, server)),
+      autoLogin: options.autoLogin,
+    });
+    if (isOrg) {
+      orgRoutes = routes;
+      orgProvider = provider;
+      continue;
+    }
     issuers.set(server.id, issuer);
     providers.set(server.id, provider);
-    servers.set(
-      prefix,
-      oktaRoutes({
-        provider,
-        issuer,
-        server,
-        seed,
-        accounts,
-        keys,
-        revoked,
-        sessionTokens,
-        cookie,
-        csrfSecret: keys.cookieSecrets[0] ?? '',
-        requirePassword: options.requirePassword || seed.requirePassword,
-        before: options.before && ((route) => options.before?.(route, server)),
-        autoLogin: options.autoLogin,
-      }),
-    );
+    servers.set(prefix, routes);
   }
+  if (!orgRoutes || !orgProvider) throw new Error('the org authorization server was not built');
 
   const root = new Router();
   root.get('health', '/health', (ctx) => {
@@ -122,40 +144,58 @@ export function createHost(options: CreateHostOptions): UnderstudyHost {
     issuerBase,
     seed,
     accounts,
-    providers: [...providers.values()],
+    providers: [...providers.values(), orgProvider],
     sessionTokens,
     cookie,
     verificationPath:
       first && `${authorizationServerPath(first.id)}${pathFor('code_verification')}`,
+    directory: {
+      current: () => seed,
+      change: options.changeDirectory,
+      lastLogins: options.lastLogins,
+    },
+    seededAt: new Date(options.usersUpdatedAt * 1000).toISOString(),
+    verifyAccessToken: orgAccessTokenVerifier({
+      issuer: issuerBase,
+      publicKeys: keys.signingKeys.map(publicJwk),
+      revoked: options.revokedFor(orgServer.id),
+    }),
   });
 
   app.use(securityHeaders);
+  app.use(oktaRequestId);
   app.use(errorBoundary);
   app.use(requestGuards);
   app.use(root.routes());
   for (const middleware of options.use ?? []) app.use(middleware);
-  app.use(mountAuthorizationServers(servers));
+  app.use(mountAuthorizationServers(servers, orgRoutes));
   app.use(org);
   app.use((ctx) => {
     throw new OktaNotFound(ctx.method, ctx.path);
   });
-  return { app, issuers, providers };
+  return { app, issuers, providers, orgProvider };
 }
 
 /**
  * One lookup by the first two path segments, then the server's routes with the path relative
- * to it, as koa-mount would do for each server in turn.
+ * to it, as koa-mount would do for each server in turn; what no custom server claims may be
+ * the org server's (/oauth2/v1/*, and discovery at the origin).
  */
-function mountAuthorizationServers(servers: ReadonlyMap<string, Middleware>): Middleware {
+function mountAuthorizationServers(
+  servers: ReadonlyMap<string, Middleware>,
+  org: Middleware,
+): Middleware {
   return async (ctx, next) => {
     const path = ctx.path;
     const end = path.indexOf('/', path.indexOf('/', 1) + 1);
     const prefix = end < 0 ? path : path.slice(0, end);
-    const server = servers.get(prefix);
+    const custom = servers.get(prefix);
+    const orgPath = custom ? undefined : orgServerPath(path);
+    const server = custom ?? (orgPath === undefined ? undefined : org);
     if (!server) return next();
     // oidc-provider builds its URLs from the mount path, as under koa-mount.
-    (ctx as { mountPath?: string }).mountPath = prefix;
-    ctx.path = end < 0 ? '/' : path.slice(end);
+    (ctx as { mountPath?: string }).mountPath = custom ? prefix : orgServerMountPath;
+    ctx.path = orgPath ?? (end < 0 ? '/' : path.slice(end));
     try {
       await server(ctx, async () => {
         ctx.path = path;

@@ -27,13 +27,17 @@ export interface LoginStepOptions {
 export function loginStep(options: LoginStepOptions) {
   const { provider, accounts, csrf } = options;
 
-  const signIn = (ctx: Context, accountId: string) =>
-    provider.interactionFinished(
+  const signIn = async (ctx: Context, accountId: string) => {
+    await accounts.signedIn(accountId);
+    return provider.interactionFinished(
       ctx.req,
       ctx.res,
       { login: { accountId, amr: ['pwd'], remember: true } },
       { mergeWithLastSubmission: false },
     );
+  };
+  // Only ACTIVE users, as on Okta: a suspended or deactivated user is not offered or let in.
+  const signInable = (id: string) => accounts.signInable().find((user) => user.id === id);
 
   const render = (
     ctx: Context,
@@ -58,7 +62,7 @@ export function loginStep(options: LoginStepOptions) {
   return {
     async show(ctx: Context, details: Details) {
       const autoLogin = await options.autoLogin?.();
-      if (autoLogin && accounts.findUserById(autoLogin)) return signIn(ctx, autoLogin);
+      if (autoLogin && signInable(autoLogin)) return signIn(ctx, autoLogin);
       const hint = details.params.login_hint;
       return render(ctx, details, typeof hint === 'string' ? { login: hint } : {});
     },
@@ -67,13 +71,15 @@ export function loginStep(options: LoginStepOptions) {
       const pickedId = options.requirePassword ? null : form.get('user_id');
       const login = form.get('username') ?? '';
       const user = pickedId
-        ? accounts.findUserById(pickedId)
+        ? signInable(pickedId)
         : accounts.authenticate(login, form.get('password') ?? '');
       if (user) return signIn(ctx, user.id);
       ctx.status = pickedId ? 400 : 401;
       return render(ctx, details, {
         login,
-        message: pickedId ? 'That user is not in the seed.' : 'Wrong username or password.',
+        message: pickedId
+          ? 'That user cannot sign in: not in the seed, or not active.'
+          : 'Wrong username or password.',
       });
     },
   };

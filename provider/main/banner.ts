@@ -29,6 +29,15 @@ export function renderBanner(
     lines.push(row(`issuer (${id})`, issuer));
     lines.push(row('discovery', `${issuer}${pathFor('discovery')}`));
   }
+  const [firstIssuer] = issuers.values();
+  if (firstIssuer) {
+    lines.push(
+      row('org (/api/v1)', `${new URL(firstIssuer).origin}  (orgUrl for okta-sdk-nodejs)`),
+    );
+  }
+  for (const token of seed.apiTokens) {
+    lines.push(row(`API token (${p(token.name)})`, `SSWS ${p(token.token)}`));
+  }
   lines.push(row('listening on', info.listening));
   lines.push(row('seed', info.seedPath));
   lines.push(row('keys', info.dataDir));
@@ -53,7 +62,9 @@ export function renderBanner(
   lines.push('', '  users (sign in with the picker, or login + password)');
   for (const user of seed.users) {
     const groups = user.groups.length ? ` [${user.groups.join(', ')}]` : '';
-    lines.push(`    ${p(user.login).padEnd(34)} ${p(user.password)}${groups}`);
+    const status = user.status === 'ACTIVE' ? '' : ` (${user.status})`;
+    const password = user.password === undefined ? '(no password)' : p(user.password);
+    lines.push(`    ${p(user.login).padEnd(34)} ${password}${groups}${status}`);
   }
   lines.push('');
   return lines.join('\n');

@@ -78,14 +78,13 @@ export async function listen(options: ListenOptions): Promise<RunningProvider> {
       seed: options.seed,
       keys: pruneKeys(await storage.keys.loadOrCreate(), keyRetentionSeconds),
     };
-    // With Redis and the control API: the clock and users the other instances already have.
-    if (options.control) {
-      for (const change of await storage.sharedState()) {
-        if (change.kind === 'clock') setClockOffset(change.seconds);
-        if (change.kind === 'seed') {
-          const { parseSeed } = await import('../../seed/validate.js');
-          current.seed = parseSeed(change.seed, 'the users in Redis');
-        }
+    // With Redis: the users the other instances changed (Management or control API), and
+    // with the control API, their clock.
+    for (const change of await storage.sharedState()) {
+      if (change.kind === 'clock' && options.control) setClockOffset(change.seconds);
+      if (change.kind === 'seed') {
+        const { parseSeed } = await import('../../seed/validate.js');
+        current.seed = parseSeed(change.seed, 'the users in Redis');
       }
     }
   } catch (error) {
@@ -137,6 +136,8 @@ export async function listen(options: ListenOptions): Promise<RunningProvider> {
       storageFor: storage.storageFor,
       revokedFor: storage.revokedFor,
       sessionTokens: storage.sessionTokens,
+      lastLogins: storage.lastLogins,
+      changeDirectory,
       crossSiteCookies: tls !== undefined,
       requirePassword: options.requirePassword === true,
       // The control plane reaches the core only through these three options.
@@ -178,6 +179,15 @@ export async function listen(options: ListenOptions): Promise<RunningProvider> {
     queue = step.catch(() => undefined);
     return step;
   };
+  /** The Management API's changes: validated like the seed, one at a time, then shared. */
+  const changeDirectory = async (edit: (seed: Seed) => unknown): Promise<Seed> => {
+    const { parseSeed } = await import('../../seed/validate.js');
+    await reconfigure(({ seed }) => ({
+      seed: parseSeed(edit(seed), 'the Management API request'),
+    }));
+    await storage.share({ kind: 'seed', seed: current.seed });
+    return current.seed;
+  };
   if (state) {
     control = createControl({
       state,
@@ -205,11 +215,9 @@ export async function listen(options: ListenOptions): Promise<RunningProvider> {
         if (JSON.stringify(keys) === JSON.stringify(current.keys)) return;
         return reconfigure(() => ({ keys }));
       }
-      if (state) {
-        const { parseSeed } = await import('../../seed/validate.js');
-        const seed = parseSeed(change.seed, 'another instance');
-        return reconfigure(() => ({ seed }));
-      }
+      const { parseSeed } = await import('../../seed/validate.js');
+      const seed = parseSeed(change.seed, 'another instance');
+      return reconfigure(() => ({ seed }));
     })();
     applied.catch((error: unknown) =>
       console.error(

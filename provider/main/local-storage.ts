@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { ControlState } from '../control/control-state.js';
 import { keyFilePath, loadOrCreateKeys, readKeyFile, writeKeyFile } from '../oidc/keys.js';
 import { createMemoryAdapterFactory, warnStoreFull } from '../store/memory-adapter.js';
+import { LastLogins } from '../store/last-logins.js';
 import { RevokedTokens } from '../store/revoked-tokens.js';
 import { SessionTokens } from '../store/session-tokens.js';
 import { keptPerServer, type SharedChange, type Storage } from './storage.js';
@@ -37,6 +38,7 @@ export function openLocalStorage(dataDir: string, maxSessions: number | undefine
     storageFor,
     revokedFor,
     sessionTokens: new SessionTokens(),
+    lastLogins: new LastLogins(),
     controlState: new ControlState(),
     keys: {
       loadOrCreate: () => loadOrCreateKeys(dataDir),

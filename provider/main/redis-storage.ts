@@ -13,6 +13,7 @@ export async function openRedisStorage(url: string): Promise<Storage> {
     storageFor: keptPerServer((serverId) => store.adapterFor(serverId)),
     revokedFor: keptPerServer((serverId) => store.revokedFor(serverId)),
     sessionTokens: store.sessionTokens,
+    lastLogins: store.lastLogins,
     controlState: redisControlState(store),
     keys: {
       loadOrCreate: async () =>

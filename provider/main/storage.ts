@@ -7,6 +7,7 @@
 import type { ControlStateStore } from '../control/control-state.js';
 import type { KeyMaterial } from '../oidc/keys.js';
 import type { AdapterFactory } from '../store/memory-adapter.js';
+import type { LastLoginStore } from '../store/last-logins.js';
 import type { RevocationList } from '../store/revoked-tokens.js';
 import type { SessionTokenStore } from '../store/session-tokens.js';
 
@@ -20,6 +21,7 @@ export interface Storage {
   storageFor(serverId: string): AdapterFactory;
   revokedFor(serverId: string): RevocationList;
   readonly sessionTokens: SessionTokenStore;
+  readonly lastLogins: LastLoginStore;
   readonly controlState: ControlStateStore;
   readonly keys: {
     loadOrCreate(): Promise<KeyMaterial>;

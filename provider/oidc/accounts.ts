@@ -38,14 +38,26 @@ export interface AccountStore {
   findAccount: FindAccount;
   findUserById(id: string): SeedUser | undefined;
   findUserByLogin(login: string): SeedUser | undefined;
-  /** The user when login and password match, otherwise undefined. */
+  /** The user when login and password match and the user may sign in, otherwise undefined. */
   authenticate(login: string, password: string): SeedUser | undefined;
+  /** The users who may sign in now (Okta's ACTIVE ones), for the login page's picker. */
+  signInable(): readonly SeedUser[];
   /** Every claim the user has, before scope filtering. */
   profileClaims(user: SeedUser): UserClaims;
+  /** Notes a sign-in (Okta's lastLogin). */
+  signedIn(userId: string): Promise<void>;
+}
+
+export function maySignIn(user: SeedUser): boolean {
+  return user.status === 'ACTIVE';
 }
 
 /** `updatedAt`: when the users last changed (epoch seconds), their `updated_at` claim. */
-export function createAccountStore(seed: Seed, updatedAt: number): AccountStore {
+export function createAccountStore(
+  seed: Seed,
+  updatedAt: number,
+  lastLogins?: { record(userId: string, at: Date): Promise<void> },
+): AccountStore {
   const byId = new Map(seed.users.map((user) => [user.id, user]));
   const byLogin = new Map(seed.users.map((user) => [user.login.toLowerCase(), user]));
 
@@ -64,9 +76,10 @@ export function createAccountStore(seed: Seed, updatedAt: number): AccountStore 
     groups: [...user.groups],
   });
 
+  // A suspended or deactivated user's sessions and refresh tokens stop working, as on Okta.
   const findAccount: FindAccount = (_ctx, id): Account | undefined => {
     const user = byId.get(id);
-    if (!user) return undefined;
+    if (!user || !maySignIn(user)) return undefined;
     return { accountId: user.id, claims: () => profileClaims(user) };
   };
 
@@ -77,7 +90,12 @@ export function createAccountStore(seed: Seed, updatedAt: number): AccountStore 
     findUserByLogin,
     authenticate(login, password) {
       const user = findUserByLogin(login);
-      return user && constantEquals(user.password, password) ? user : undefined;
+      if (!user?.password || !maySignIn(user)) return undefined;
+      return constantEquals(user.password, password) ? user : undefined;
+    },
+    signInable: () => seed.users.filter(maySignIn),
+    signedIn: async (userId) => {
+      await lastLogins?.record(userId, new Date());
     },
     profileClaims,
   };

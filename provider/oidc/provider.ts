@@ -57,7 +57,7 @@ export function createProvider(options: CreateProviderOptions): Provider {
     },
     claims: { ...claimsByScope },
     scopes: ['openid', 'offline_access'],
-    clientAuthMethods: ['client_secret_basic', 'client_secret_post', 'none'],
+    clientAuthMethods: ['client_secret_basic', 'client_secret_post', 'private_key_jwt', 'none'],
     interactions: { url: (_ctx, interaction) => options.interactionUrl(interaction.uid) },
     features: {
       devInteractions: { enabled: false },
@@ -122,13 +122,20 @@ export function createProvider(options: CreateProviderOptions): Provider {
 }
 
 function toClientMetadata(client: SeedClient): ClientMetadata {
+  // A service app (client_credentials only) has no redirects, hence no response types.
+  const redirects = client.grant_types.some(
+    (grant) => grant === 'authorization_code' || grant === 'implicit',
+  );
   return {
     client_id: client.client_id,
     ...(client.client_secret === undefined ? {} : { client_secret: client.client_secret }),
+    ...(client.jwks === undefined
+      ? {}
+      : { jwks: { keys: client.jwks.keys.map((key) => ({ ...key })) } }),
     client_name: client.client_name,
     token_endpoint_auth_method: client.token_endpoint_auth_method,
     grant_types: [...client.grant_types],
-    response_types: [...client.response_types],
+    response_types: redirects ? [...client.response_types] : [],
     redirect_uris: [...client.redirect_uris],
     post_logout_redirect_uris: [...client.post_logout_redirect_uris],
   };

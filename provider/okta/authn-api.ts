@@ -27,6 +27,7 @@ export function authnApi(options: {
     const user = options.accounts.authenticate(username, password);
     // The same answer for an unknown user as for a wrong password, as on Okta.
     if (!user) throw new OktaApiError(401, 'E0000004', 'Authentication failed');
+    await options.accounts.signedIn(user.id);
     const { sessionToken, expiresAt } = await options.sessionTokens.issue(user.id);
     ctx.set('cache-control', 'no-store');
     ctx.body = {

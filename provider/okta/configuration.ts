@@ -25,6 +25,11 @@ export interface OktaConfigurationOptions {
   accounts: AccountStore;
   /** Revoked JWT access tokens; a revoked grant revokes the ones it issued. */
   revoked: RevocationList;
+  /**
+   * The org authorization server: its tokens stay Bearer tokens even when a DPoP proof comes
+   * along (okta-sdk-nodejs always sends one), as for an Okta service app without DPoP required.
+   */
+  org?: boolean;
 }
 
 export interface OktaSetup {
@@ -39,6 +44,7 @@ export function oktaConfiguration({
   seed,
   accounts,
   revoked,
+  org = false,
 }: OktaConfigurationOptions): OktaSetup {
   const seedClients = new Map(seed.clients.map((client) => [client.client_id, client]));
   const customClaimNames = [...new Set(seed.users.flatMap((user) => Object.keys(user.claims)))];
@@ -48,6 +54,8 @@ export function oktaConfiguration({
 
   const overlay: Configuration = {
     routes: providerPaths,
+    // Okta's discovery lists the server's own scopes too.
+    scopes: ['openid', 'offline_access', ...server.scopes],
     loadExistingGrant: createLoadExistingGrant(isFirstParty),
     findAccount: oktaFindAccount(accounts, seed.org.id),
     // Okta always puts auth_time in its ID tokens.
@@ -66,6 +74,7 @@ export function oktaConfiguration({
         seedClients.get(client.clientId)?.requirePkce === true,
     },
     features: {
+      ...(org ? { dPoP: { enabled: false } } : {}),
       introspection: { allowedPolicy: mayIntrospect },
       revocation: { allowedPolicy: allowOwnTokens },
       rpInitiatedLogout: { logoutSource: deferLogout },

@@ -5,8 +5,10 @@
 import type { Middleware } from 'koa';
 import { postMessageMode } from './post-message-mode.js';
 
-// What the seed can register and the provider checks; Okta also offers the JWT methods.
+// What the seed can register and the provider checks; Okta also offers client_secret_jwt.
+// A private_key_jwt client (a service app) authenticates at the token endpoint only here.
 const clientAuthMethods = ['client_secret_basic', 'client_secret_post', 'none'];
+const tokenAuthMethods = ['client_secret_basic', 'client_secret_post', 'private_key_jwt', 'none'];
 
 const idTokenClaims = [
   'iss',
@@ -56,7 +58,7 @@ export function oktaDiscovery(document: 'openid' | 'oauth'): Middleware {
       response_modes_supported: ['query', 'fragment', 'form_post', postMessageMode],
       subject_types_supported: ['public'],
       id_token_signing_alg_values_supported: ['RS256'],
-      token_endpoint_auth_methods_supported: clientAuthMethods,
+      token_endpoint_auth_methods_supported: tokenAuthMethods,
       introspection_endpoint_auth_methods_supported: clientAuthMethods,
       revocation_endpoint_auth_methods_supported: clientAuthMethods,
       claims_supported: isOpenid

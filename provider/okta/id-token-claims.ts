@@ -4,14 +4,15 @@
  * (`response_type=id_token`) carries them all.
  */
 import type { FindAccount, KoaContextWithOIDC } from 'oidc-provider';
-import type { AccountStore } from '../oidc/accounts.js';
+import { type AccountStore, maySignIn } from '../oidc/accounts.js';
 
 const thinIdTokenClaims = new Set(['sub', 'name', 'preferred_username', 'email', 'groups']);
 
 export function oktaFindAccount(accounts: AccountStore, orgId: string): FindAccount {
   return (ctx: KoaContextWithOIDC, id: string) => {
     const user = accounts.findUserById(id);
-    if (!user) return undefined;
+    // Suspended or deactivated: its sessions and refresh tokens stop working, as on Okta.
+    if (!user || !maySignIn(user)) return undefined;
     return {
       accountId: user.id,
       claims(use) {

@@ -8,9 +8,16 @@ export { oktaConfiguration } from './configuration.js';
 export { tokenLifetimes } from './lifetimes.js';
 export { revokingGrantJwts } from './jwt-grant-revocation.js';
 export { oktaOrgRoutes } from './org-routes.js';
+export type { Directory } from './management/directory.js';
+export { orgAccessTokenVerifier } from './management/org-access-tokens.js';
+export { oktaRequestId } from './request-id.js';
 export {
   authorizationServerPath,
+  oktaApiScopes,
   oktaRoutes,
+  orgAuthorizationServer,
+  orgServerMountPath,
+  orgServerPath,
   pathFor,
   type OktaRoutesOptions,
   type RouteName,

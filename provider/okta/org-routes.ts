@@ -18,6 +18,10 @@ import { sessionLifetime } from './lifetimes.js';
 import { sessionCookieRedirect } from './session-cookie-redirect.js';
 import type { SessionTokenStore } from '../store/session-tokens.js';
 import { sessionsApi } from './sessions-api.js';
+import { apiAuthentication, requireScope } from './management/api-auth.js';
+import type { Directory } from './management/directory.js';
+import { groupsApi } from './management/groups-api.js';
+import { usersApi } from './management/users-api.js';
 
 export interface OktaOrgRoutesOptions {
   /** The origin the issuers hang off, e.g. https://localhost:4000. */
@@ -30,6 +34,12 @@ export interface OktaOrgRoutesOptions {
   cookie: SessionCookieOptions;
   /** Where the first authorization server verifies device codes. */
   verificationPath: string | undefined;
+  /** The users and groups the Management API reads and changes. */
+  directory: Directory;
+  /** When the seed was loaded (ISO): the dates of users and groups it dates not. */
+  seededAt: string;
+  /** The org authorization server's verdict on a Bearer token at /api/v1. */
+  verifyAccessToken: Parameters<typeof apiAuthentication>[0]['verifyAccessToken'];
 }
 
 export function oktaOrgRoutes(options: OktaOrgRoutesOptions): Middleware {
@@ -91,6 +101,7 @@ export function oktaOrgRoutes(options: OktaOrgRoutesOptions): Middleware {
       }),
     );
   }
+  managementRoutes(router, options);
   router.all('not_emulated', '/api/v1/{*rest}', (ctx) => {
     throw new OktaApiError(
       404,
@@ -101,4 +112,56 @@ export function oktaOrgRoutes(options: OktaOrgRoutesOptions): Middleware {
 
   // The router's middleware types the context it adds params to; the host passes a plain one.
   return router.routes() as unknown as Middleware;
+}
+
+/** The Management API's users and groups, each route with the scope a Bearer token needs. */
+function managementRoutes(router: Router, options: OktaOrgRoutesOptions) {
+  const shared = {
+    directory: options.directory,
+    origin: options.issuerBase,
+    seededAt: options.seededAt,
+  };
+  const users = usersApi(shared);
+  const groups = groupsApi(shared);
+  const authenticated = apiAuthentication({
+    apiTokens: options.seed.apiTokens,
+    verifyAccessToken: options.verifyAccessToken,
+  });
+  const route = (path: string, method: string, name: string, scope: string, step: Middleware) =>
+    router.register(path, [method], [authenticated, requireScope(scope), step], { name });
+
+  route('/api/v1/users', 'GET', 'users.list', 'okta.users.read', users.list);
+  route('/api/v1/users', 'POST', 'users.create', 'okta.users.manage', users.create);
+  route('/api/v1/users/:user', 'GET', 'users.get', 'okta.users.read', users.get);
+  route('/api/v1/users/:user', 'POST', 'users.update', 'okta.users.manage', users.update);
+  route('/api/v1/users/:user', 'PUT', 'users.replace', 'okta.users.manage', users.replace);
+  route('/api/v1/users/:user', 'DELETE', 'users.delete', 'okta.users.manage', users.remove);
+  route(
+    '/api/v1/users/:user/lifecycle/:operation',
+    'POST',
+    'users.lifecycle',
+    'okta.users.manage',
+    users.lifecycle,
+  );
+  route('/api/v1/users/:user/groups', 'GET', 'users.groups', 'okta.users.read', users.groups);
+  route('/api/v1/groups', 'GET', 'groups.list', 'okta.groups.read', groups.list);
+  route('/api/v1/groups', 'POST', 'groups.create', 'okta.groups.manage', groups.create);
+  route('/api/v1/groups/:group', 'GET', 'groups.get', 'okta.groups.read', groups.get);
+  route('/api/v1/groups/:group', 'PUT', 'groups.replace', 'okta.groups.manage', groups.replace);
+  route('/api/v1/groups/:group', 'DELETE', 'groups.delete', 'okta.groups.manage', groups.remove);
+  route('/api/v1/groups/:group/users', 'GET', 'groups.users', 'okta.groups.read', groups.members);
+  route(
+    '/api/v1/groups/:group/users/:user',
+    'PUT',
+    'groups.users.add',
+    'okta.groups.manage',
+    groups.addMember,
+  );
+  route(
+    '/api/v1/groups/:group/users/:user',
+    'DELETE',
+    'groups.users.remove',
+    'okta.groups.manage',
+    groups.removeMember,
+  );
 }

@@ -63,6 +63,41 @@ export function authorizationServerPath(id: string): string {
   return `/oauth2/${id}`;
 }
 
+/**
+ * Okta's org authorization server: its issuer is the origin itself, its endpoints are the same
+ * /v1/* paths under /oauth2 (/oauth2/v1/token), and its discovery is at the origin's
+ * /.well-known. Its tokens are for Okta's own APIs (/api/v1), as on Okta.
+ */
+export const orgServerMountPath = '/oauth2';
+export const oktaApiScopes = [
+  'okta.users.read',
+  'okta.users.manage',
+  'okta.groups.read',
+  'okta.groups.manage',
+] as const;
+
+export function orgAuthorizationServer(issuerBase: string): SeedAuthorizationServer {
+  return {
+    id: 'org',
+    name: 'org',
+    audience: issuerBase,
+    scopes: [...oktaApiScopes],
+    refreshTokenLifetimeSeconds: 7_776_000,
+  };
+}
+
+/** Paths at the origin that belong to the org authorization server, relative to its mount. */
+export function orgServerPath(path: string): string | undefined {
+  if (path === paths.discovery || path === paths.oauth_discovery) return path;
+  for (const section of ['/v1/', '/interaction/']) {
+    if (path.startsWith(`${orgServerMountPath}${section}`)) {
+      return path.slice(orgServerMountPath.length);
+    }
+  }
+  if (path === `${orgServerMountPath}${paths.debug}`) return paths.debug;
+  return undefined;
+}
+
 export function pathFor(name: RouteName, params: { uid?: string } = {}): string {
   return paths[name].replace(':uid', encodeURIComponent(params.uid ?? ''));
 }
@@ -71,6 +106,8 @@ export interface OktaRoutesOptions {
   provider: Provider;
   issuer: string;
   server: SeedAuthorizationServer;
+  /** Where the server's paths hang off the origin: /oauth2/{id}, or /oauth2 for the org's. */
+  mountPath: string;
   seed: Seed;
   accounts: AccountStore;
   keys: KeyMaterial;
@@ -98,11 +135,11 @@ const answerUnavailableStore: Middleware = async (ctx, next) => {
 export function oktaRoutes(options: OktaRoutesOptions): Middleware {
   const { provider, issuer, server, seed, accounts } = options;
   const clients = new Map(seed.clients.map((client) => [client.client_id, client]));
-  const prefix = authorizationServerPath(server.id);
+  const prefix = options.mountPath;
   const interactions = createInteractions({
     provider,
     accounts,
-    users: seed.users,
+    users: accounts.signInable(),
     requirePassword: options.requirePassword,
     clients,
     csrfSecret: options.csrfSecret,
@@ -159,7 +196,11 @@ export function oktaRoutes(options: OktaRoutesOptions): Middleware {
     ['GET'],
     'debug',
     issuerDebug(
-      { issuer, discovery: `${issuer}${paths.discovery}`, jwks: `${issuer}${paths.jwks}` },
+      {
+        issuer,
+        discovery: `${issuer}${paths.discovery}`,
+        jwks: `${new URL(issuer).origin}${prefix}${paths.jwks}`,
+      },
       server,
       seed.clients,
     ),

@@ -10,6 +10,7 @@ import type { Adapter, AdapterPayload } from 'oidc-provider';
 import { errors } from 'oidc-provider';
 import { ServiceUnavailable } from '../http/errors.js';
 import type { AdapterFactory } from './memory-adapter.js';
+import type { LastLoginStore } from './last-logins.js';
 import type { RevocationList } from './revoked-tokens.js';
 import {
   newSessionToken,
@@ -36,6 +37,7 @@ export interface RedisStore {
   adapterFor(serverId: string): AdapterFactory;
   revokedFor(serverId: string): RevocationList;
   readonly sessionTokens: SessionTokenStore;
+  readonly lastLogins: LastLoginStore;
   /** The shared keys (as JSON, opaque here): made once by whichever instance comes first. */
   loadOrCreateKeys(create: () => Promise<string>): Promise<string>;
   readKeys(): Promise<string | undefined>;
@@ -133,6 +135,7 @@ export async function connectRedisStore(url: string): Promise<RedisStore> {
     adapterFor: (serverId) => redisAdapterFactory(run, `${prefix}${serverId}:`),
     revokedFor: (serverId) => redisRevocations(run, `${prefix}${serverId}:`),
     sessionTokens: redisSessionTokens(run),
+    lastLogins: redisLastLogins(run),
     async loadOrCreateKeys(create) {
       const existing = await store.readKeys();
       if (existing) return existing;
@@ -279,6 +282,30 @@ function redisRevocations(run: Run, base: string): RevocationList {
     },
     async has(jti) {
       return (await run((c) => c.exists(revokedKey(jti)))) === 1;
+    },
+  };
+}
+
+const lastLoginTtlSeconds = 90 * 24 * 3600;
+
+function redisLastLogins(run: Run): LastLoginStore {
+  const key = `${prefix}last-login`;
+  return {
+    async record(userId, at) {
+      // Kept while anyone signs in; a Redis left behind by a finished CI run empties itself.
+      await run((c) =>
+        c.multi().hSet(key, userId, at.toISOString()).expire(key, lastLoginTtlSeconds).exec(),
+      );
+    },
+    async get(userIds) {
+      if (userIds.length === 0) return new Map();
+      const times = await run((c) => c.hmGet(key, [...userIds]));
+      const found = new Map<string, string>();
+      userIds.forEach((id, i) => {
+        const time = times[i];
+        if (typeof time === 'string') found.set(id, time);
+      });
+      return found;
     },
   };
 }

@@ -1,12 +1,19 @@
 /**
  * The README's "Point your Okta app at Understudy" blocks are what the compat suite feeds the
- * libraries: the same variable names, and the seeded client's real id and secret.
+ * libraries: the same variable names, and the seeded client's real id and secret. Its
+ * Management API example runs as printed.
  */
+import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadSeed } from '../../seed/load.js';
 import { compatApp } from '../helpers/child-app.js';
-import { seededClient } from '../helpers/provider.js';
+import { seededClient, startTestProvider, type TestProvider } from '../helpers/provider.js';
+import { discoverFor, signInWithPassword } from '../helpers/relying-party.js';
+
+const execFileAsync = promisify(execFile);
 
 const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
 const section = readme.split('## Point your Okta app at Understudy')[1]?.split('\n## ')[0] ?? '';
@@ -73,5 +80,39 @@ describe('README: Point your Okta app at Understudy', () => {
     for (const issuer of issuers) {
       expect(issuer).toMatch(/^https?:\/\/localhost:4000\/oauth2\/default$/);
     }
+  });
+});
+
+describe('README: Manage users and groups (okta-sdk-nodejs)', () => {
+  const management =
+    readme.split('### Manage users and groups (okta-sdk-nodejs)')[1]?.split('\n## ')[0] ?? '';
+  const example = /```js\n([\s\S]*?)```/.exec(management)?.[1] ?? '';
+  let provider: TestProvider;
+  beforeAll(async () => {
+    provider = await startTestProvider();
+  });
+  afterAll(() => provider?.stop());
+
+  it("runs as printed with the default seed's API token, and Ada signs in with her group", async () => {
+    expect(example).toContain("orgUrl: 'http://localhost:4000'");
+    const seed = await loadSeed();
+    expect(example).toContain(`token: '${seed.apiTokens[0]?.token ?? 'missing'}'`);
+    const origin = new URL(provider.issuer).origin;
+    // Run from the repository, so the import resolves the installed SDK as in a user's app.
+    const { stdout } = await execFileAsync(
+      process.execPath,
+      ['--input-type=module', '--eval', example.replace('http://localhost:4000', origin)],
+      { cwd: fileURLToPath(new URL('../..', import.meta.url)) },
+    );
+    expect(stdout.trim()).toBe('ada@example.com ACTIVE');
+
+    const web = seededClient(provider.seed, 'web');
+    const tokens = await signInWithPassword(
+      await discoverFor(provider.issuer, web),
+      web.redirect_uris[0] ?? '',
+      { username: 'ada@example.com', password: 'Analytical-Engine-1' },
+      { scope: 'openid profile groups' },
+    );
+    expect(tokens.claims()?.groups).toEqual(['finance']);
   });
 });

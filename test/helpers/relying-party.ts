@@ -4,7 +4,7 @@
  */
 import * as client from 'openid-client';
 import type { SeedClient } from '../../seed/schema.js';
-import { Browser, type Page, userPicker } from './browser.js';
+import { Browser, findForm, type Page, userPicker } from './browser.js';
 
 export function discoverFor(issuer: string, seedClient: SeedClient): Promise<client.Configuration> {
   const auth = seedClient.client_secret
@@ -63,6 +63,25 @@ export async function signInAndRedeem(
 ) {
   const start = await buildAuthorization(config, redirectUri, params);
   const callback = await signInWithPicker(new Browser(), start, userId);
+  return client.authorizationCodeGrant(config, new URL(callback.url), {
+    pkceCodeVerifier: start.verifier,
+    expectedState: start.state,
+    expectedNonce: start.nonce,
+  });
+}
+
+/** The whole code flow with the login page's password form: tokens as openid-client returns them. */
+export async function signInWithPassword(
+  config: client.Configuration,
+  redirectUri: string,
+  credentials: { username: string; password: string },
+  params: Record<string, string> = {},
+) {
+  const start = await buildAuthorization(config, redirectUri, params);
+  const browser = new Browser();
+  const login = await browser.open(start.url.href, start.redirectUri);
+  const form = findForm(login, 'password', (candidate) => 'password' in candidate.fields);
+  const callback = await browser.submit(form, credentials, start.redirectUri);
   return client.authorizationCodeGrant(config, new URL(callback.url), {
     pkceCodeVerifier: start.verifier,
     expectedState: start.state,

@@ -42,7 +42,7 @@ async function codeFor(loginPrefix: string) {
   const user = seededUser(provider.seed, loginPrefix);
   const callback = await browser.submit(
     passwordForm(page),
-    { username: user.login, password: user.password },
+    { username: user.login, password: user.password ?? '' },
     redirectUri,
   );
   const url = new URL(callback.url);
@@ -128,7 +128,7 @@ describe('authorization request errors', () => {
     const user = seededUser(provider.seed, 'grace.li');
     const result = await browser.submit(
       { ...form, fields: { ...form.fields, csrf: 'forged' } },
-      { username: user.login, password: user.password },
+      { username: user.login, password: user.password ?? '' },
       redirectUri,
     );
     expect(result.status).toBe(400);
@@ -152,7 +152,7 @@ describe('the login page', () => {
 
     const ok = await browser.submit(
       passwordForm(retry),
-      { username: grace.login, password: grace.password },
+      { username: grace.login, password: grace.password ?? '' },
       redirectUri,
     );
     expect(new URL(ok.url).searchParams.get('code')).toBeTruthy();
@@ -177,7 +177,7 @@ describe('the login page', () => {
     const picker = userPicker(page);
     const result = await browser.submit(picker, { user_id: '00uDoesNotExist000000' }, redirectUri);
     expect(result.status).toBe(400);
-    expect(result.body).toContain('That user is not in the seed.');
+    expect(result.body).toContain('That user cannot sign in: not in the seed, or not active.');
   });
 
   it('escapes seed values and parameters in the page', async () => {

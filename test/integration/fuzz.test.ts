@@ -67,6 +67,18 @@ const providerPaths = [
   '/api/v1/sessions/me',
   '/api/v1/sessions/me/lifecycle/refresh',
   '/api/v1/users',
+  '/api/v1/users/00uWVZ9tHgjHT6F8stVK',
+  '/api/v1/users/me/groups',
+  '/api/v1/users/00uWVZ9tHgjHT6F8stVK/lifecycle/suspend',
+  '/api/v1/users/grace.li@task-vantage.com/lifecycle/deactivate',
+  '/api/v1/groups',
+  '/api/v1/groups/00gnope/users',
+  '/api/v1/groups/00gnope/users/00uWVZ9tHgjHT6F8stVK',
+  '/.well-known/openid-configuration',
+  '/oauth2/v1/token',
+  '/oauth2/v1/authorize',
+  '/oauth2/v1/keys',
+  '/oauth2/interaction/abc/login',
   '/login/sessionCookieRedirect',
   '/__understudy/state',
   '/__understudy/next-login',
@@ -129,6 +141,16 @@ const paramNames = [
   'offsetSeconds',
   'endpoint',
   'error',
+  'q',
+  'filter',
+  'search',
+  'limit',
+  'after',
+  'activate',
+  'sendEmail',
+  'profile',
+  'credentials',
+  'groupIds',
 ];
 const nasty = [
   '',
@@ -164,6 +186,10 @@ const nasty = [
   'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln',
   'Basic',
   'true',
+  'status eq "ACTIVE"',
+  'profile.login sw "a" and (',
+  '((((((((((',
+  'bGFzdA',
 ];
 const contentTypes = [
   undefined,
@@ -224,6 +250,9 @@ function generate(rand: ReturnType<typeof random>, ports: { provider: number; ap
       `Bearer ${rand.pick(nasty).replace(/[^\x21-\x7e]/g, 'x') || 'x'}`,
       'Basic !!!',
       'Digest x',
+      'SSWS 00understudy-local-api-token-do-not-use-in-prod',
+      'SSWS 00understudy-local-api-token-do-not-use-in-prod',
+      'SSWS nope',
     ]);
   }
   if (rand.chance(0.3)) {

@@ -146,7 +146,12 @@ describe('discovery', () => {
       revocation_endpoint: `${provider.issuer}/v1/revoke`,
       device_authorization_endpoint: `${provider.issuer}/v1/device/authorize`,
       pushed_authorization_request_endpoint: `${provider.issuer}/v1/par`,
-      token_endpoint_auth_methods_supported: methods,
+      token_endpoint_auth_methods_supported: [
+        'client_secret_basic',
+        'client_secret_post',
+        'private_key_jwt',
+        'none',
+      ],
       introspection_endpoint_auth_methods_supported: methods,
       revocation_endpoint_auth_methods_supported: methods,
       id_token_signing_alg_values_supported: ['RS256'],

@@ -240,6 +240,44 @@ describe.runIf(redisAvailable())('several instances on one Redis', () => {
       .toBe(seed.users.length);
   });
 
+  it('shares what the Management API changes on A with B', async () => {
+    const token = seed.apiTokens[0]?.token ?? '';
+    const api = (name: string, path: string, init: RequestInit = {}) =>
+      fetch(direct(name, path), {
+        ...init,
+        headers: {
+          authorization: `SSWS ${token}`,
+          accept: 'application/json',
+          'content-type': 'application/json',
+        },
+      });
+    const created = await api('a', '/api/v1/users', {
+      method: 'POST',
+      body: JSON.stringify({
+        profile: {
+          firstName: 'Shared',
+          lastName: 'User',
+          email: 'shared@example.com',
+          login: 'shared@example.com',
+        },
+      }),
+    });
+    expect(created.status).toBe(200);
+    const { id } = (await created.json()) as { id: string };
+    await expect.poll(async () => (await api('b', `/api/v1/users/${id}`)).status).toBe(200);
+    expect(
+      (await api('b', `/api/v1/users/${id}/lifecycle/suspend`, { method: 'POST' })).status,
+    ).toBe(403);
+    await api('b', `/api/v1/users/${id}/lifecycle/deactivate`, { method: 'POST' });
+    await expect
+      .poll(
+        async () =>
+          ((await (await api('a', `/api/v1/users/${id}`)).json()) as { status: string }).status,
+      )
+      .toBe('DEPROVISIONED');
+    await fetch(direct('a', '/__understudy/reset'), { method: 'POST' });
+  });
+
   it('answers 503 while Redis is away, and works again once it is back', async () => {
     await redis.stop();
     lb.route('a');

@@ -35,6 +35,12 @@ describe('discovery', () => {
     expect(document.token_endpoint_auth_methods_supported).toEqual([
       'client_secret_basic',
       'client_secret_post',
+      'private_key_jwt',
+      'none',
+    ]);
+    expect(document.introspection_endpoint_auth_methods_supported).toEqual([
+      'client_secret_basic',
+      'client_secret_post',
       'none',
     ]);
     expect(document.code_challenge_methods_supported).toEqual(['S256']);

@@ -18,6 +18,8 @@ const user: SeedUser = {
   givenName: evil,
   familyName: 'B',
   password: 'x',
+  status: 'ACTIVE',
+  profile: {},
   groups: [evil],
   locale: 'en-US',
   zoneinfo: 'UTC',
