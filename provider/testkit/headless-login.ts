@@ -58,6 +58,12 @@ export class HeadlessLoginError extends Error {
 
 const random = () => randomBytes(32).toString('base64url');
 
+/** Where an issuer's /v1/* endpoints are: under it, or under /oauth2 for the org's (the origin). */
+function endpointsOf(issuer: string): string {
+  const url = new URL(issuer);
+  return url.pathname === '/' ? `${url.origin}/oauth2` : issuer.replace(/\/$/, '');
+}
+
 export async function headlessLogin(
   context: { issuer: string; seed: Seed; ca?: string | undefined },
   options: HeadlessLoginOptions,
@@ -71,7 +77,7 @@ export async function headlessLogin(
   const codeVerifier = random();
   const state = random();
   const nonce = random();
-  const authorize = new URL(`${issuer}/v1/authorize`);
+  const authorize = new URL(`${endpointsOf(issuer)}/v1/authorize`);
   authorize.search = new URLSearchParams({
     client_id: client.client_id,
     response_type: 'code',
@@ -155,7 +161,7 @@ export async function headlessLogin(
       body.set('client_id', client.client_id);
       if (client.client_secret) body.set('client_secret', client.client_secret);
     }
-    const token = await sendRequest(`${issuer}/v1/token`, {
+    const token = await sendRequest(`${endpointsOf(issuer)}/v1/token`, {
       method: 'POST',
       headers,
       body: body.toString(),

@@ -9,6 +9,7 @@ import okta from '@okta/okta-sdk-nodejs';
 import { decodeJwt } from 'jose';
 import type * as client from 'openid-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { headlessLogin } from '../../provider/testkit/headless-login.js';
 import { loadSeed } from '../../seed/load.js';
 import { parseSeed } from '../../seed/validate.js';
 import { seededClient, startTestProvider, type TestProvider } from '../helpers/provider.js';
@@ -399,6 +400,23 @@ describe('okta-sdk-nodejs as a service app (PrivateKey mode, org authorization s
       expect.arrayContaining(['okta.users.read', 'okta.groups.manage']),
     );
     expect(document.token_endpoint_auth_methods_supported).toContain('private_key_jwt');
+  });
+
+  it('signs users in at the org authorization server too, with tokens for the org', async () => {
+    const { tokens } = await headlessLogin(
+      { issuer: orgUrl, seed: provider.seed },
+      { user: 'carol.lee@task-vantage.com' },
+    );
+    expect(decodeJwt(tokens.access_token)).toMatchObject({ iss: orgUrl, aud: orgUrl });
+    const userinfo = await fetch(`${orgUrl}/oauth2/v1/userinfo`, {
+      headers: { authorization: `Bearer ${tokens.access_token}` },
+    });
+    expect(((await userinfo.json()) as { email: string }).email).toBe('carol.lee@task-vantage.com');
+    // Without an okta.* scope, the token opens no Management API route.
+    const me = await fetch(`${orgUrl}/api/v1/users/me`, {
+      headers: { authorization: `Bearer ${tokens.access_token}` },
+    });
+    expect(me.status).toBe(403);
   });
 
   it('reads and manages with the scopes it was granted, and is refused the rest', async () => {

@@ -21,9 +21,9 @@ export const everyoneGroupId = groupId({ name: 'Everyone' });
 const operations: Record<UserStatus, readonly string[]> = {
   STAGED: ['activate', 'deactivate'],
   PROVISIONED: ['activate', 'reactivate', 'deactivate'],
-  ACTIVE: ['suspend', 'deactivate', 'expirePassword', 'resetPassword'],
+  ACTIVE: ['suspend', 'deactivate', 'expirePassword'],
   RECOVERY: ['deactivate', 'suspend'],
-  PASSWORD_EXPIRED: ['suspend', 'deactivate', 'resetPassword'],
+  PASSWORD_EXPIRED: ['suspend', 'deactivate'],
   LOCKED_OUT: ['unlock', 'deactivate'],
   SUSPENDED: ['unsuspend', 'deactivate'],
   DEPROVISIONED: ['activate'],
@@ -37,7 +37,6 @@ const lifecyclePath: Record<string, string> = {
   unsuspend: 'unsuspend',
   unlock: 'unlock',
   expirePassword: 'expire_password',
-  resetPassword: 'reset_password',
 };
 
 export function oktaUser(user: SeedUser, view: DirectoryView) {
