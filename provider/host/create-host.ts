@@ -4,6 +4,7 @@
  * table, then Okta's org-level routes; one error boundary around all of it.
  */
 import Router from '@koa/router';
+import type { RequestListener } from 'node:http';
 import Koa, { type Middleware } from 'koa';
 import type Provider from 'oidc-provider';
 import type { Seed, SeedAuthorizationServer } from '../../seed/schema.js';
@@ -30,6 +31,7 @@ import {
 import type { AdapterFactory } from '../store/memory-adapter.js';
 import type { RevocationList } from '../store/revoked-tokens.js';
 import type { SessionTokenStore } from '../store/session-tokens.js';
+import { PrecomputedAnswers } from '../http/precomputed-answers.js';
 import { errorBoundary } from './error-boundary.js';
 import { requestGuards } from './request-guards.js';
 import { securityHeaders } from './security-headers.js';
@@ -66,6 +68,8 @@ export interface CreateHostOptions {
 
 export interface UnderstudyHost {
   app: Koa;
+  /** The Node request listener: precomputed documents first, then the Koa app. */
+  listener: RequestListener;
   /** Issuer of each custom authorization server, by id. */
   issuers: ReadonlyMap<string, string>;
   providers: ReadonlyMap<string, Provider>;
@@ -85,6 +89,7 @@ export function createHost(options: CreateHostOptions): UnderstudyHost {
   const issuers = new Map<string, string>();
   const providers = new Map<string, Provider>();
   const servers = new Map<string, Middleware>();
+  const answers = new PrecomputedAnswers();
   const orgServer = orgAuthorizationServer(issuerBase);
   let orgRoutes: Middleware | undefined;
   let orgProvider: Provider | undefined;
@@ -112,6 +117,7 @@ export function createHost(options: CreateHostOptions): UnderstudyHost {
       issuer,
       server,
       mountPath: prefix,
+      answers,
       seed,
       accounts,
       keys,
@@ -173,7 +179,11 @@ export function createHost(options: CreateHostOptions): UnderstudyHost {
   app.use((ctx) => {
     throw new OktaNotFound(ctx.method, ctx.path);
   });
-  return { app, issuers, providers, orgProvider };
+  const callback = app.callback();
+  const listener: RequestListener = (req, res) => {
+    if (!answers.serve(req, res)) void callback(req, res);
+  };
+  return { app, listener, issuers, providers, orgProvider };
 }
 
 /**

@@ -18,6 +18,9 @@ export function contentSecurityPolicy(nonce: string, frameAncestors = "'none'"):
   ].join('; ');
 }
 
+/** For answers that are data, not pages: nothing may load or run, and nothing may frame it. */
+export const contentSecurityPolicyForData = "default-src 'none'; frame-ancestors 'none'";
+
 /** This response's nonce, made (with the policy that names it) on first use. */
 export function cspNonce(ctx: Context): string {
   const state = ctx.state as Record<symbol, string | undefined>;

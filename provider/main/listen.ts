@@ -173,7 +173,7 @@ export async function listen(options: ListenOptions): Promise<RunningProvider> {
       const keys = next.keys ?? current.keys;
       const rebuilt = await build(seed, keys);
       current = { seed, keys };
-      handle = rebuilt.app.callback();
+      handle = rebuilt.listener;
       schedulePrune();
     });
     queue = step.catch(() => undefined);
@@ -236,7 +236,7 @@ export async function listen(options: ListenOptions): Promise<RunningProvider> {
     await storage.close();
     throw error;
   }
-  handle = understudy.app.callback();
+  handle = understudy.listener;
   for (const [req, res] of waiting.splice(0)) handle(req, res);
   schedulePrune();
   const host = options.host.includes(':') ? `[${options.host}]` : options.host;

@@ -16,6 +16,8 @@ import { unavailable } from '../http/errors.js';
 import type { AccountStore } from '../oidc/accounts.js';
 import { createInteractions, type InteractionAction } from '../interactions/handlers.js';
 import { oktaDiscovery } from './discovery.js';
+import { precomputed } from './precomputed.js';
+import type { PrecomputedAnswers } from '../http/precomputed-answers.js';
 import { deviceAuthorizationInterval } from './device-authorization.js';
 import { deviceFormSession, deviceResumeSession } from './device-form-session.js';
 import { immediateLogout } from './immediate-logout.js';
@@ -108,6 +110,8 @@ export interface OktaRoutesOptions {
   server: SeedAuthorizationServer;
   /** Where the server's paths hang off the origin: /oauth2/{id}, or /oauth2 for the org's. */
   mountPath: string;
+  /** Where discovery and JWKS are kept once computed, for the host to replay. */
+  answers: PrecomputedAnswers;
   seed: Seed;
   accounts: AccountStore;
   keys: KeyMaterial;
@@ -170,8 +174,13 @@ export function oktaRoutes(options: OktaRoutesOptions): Middleware {
   };
   router.use(warnOnForeignHost(issuer));
 
-  route(['GET'], 'discovery', oktaDiscovery('openid'));
-  route(['GET'], 'oauth_discovery', oktaDiscovery('oauth'));
+  // Okta's own Cache-Control for these; a client revalidates cheaply with the ETag.
+  const discoveryCache = 'max-age=86400, must-revalidate';
+  const { answers } = options;
+  route(['GET'], 'discovery', precomputed(answers, discoveryCache), oktaDiscovery('openid'));
+  route(['GET'], 'oauth_discovery', precomputed(answers, discoveryCache), oktaDiscovery('oauth'));
+  // Short, because `understudy keys rotate` takes effect at once (new tokens, new kid).
+  route(['GET'], 'jwks', precomputed(answers, 'max-age=300, must-revalidate'));
   route(
     ['GET'],
     'authorization',
