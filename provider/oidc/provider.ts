@@ -16,7 +16,8 @@ import {
 import { renderErrorPage } from '../views/error-page.js';
 import { renderLoggedOut } from '../views/logout-pages.js';
 import { claimsByScope } from './accounts.js';
-import { type KeyMaterial, privateJwk } from './keys.js';
+import type { KeyMaterial } from './keys.js';
+import { signingKey } from './signing-key.js';
 import { mergeConfiguration } from './merge-configuration.js';
 
 export interface CreateProviderOptions {
@@ -44,7 +45,7 @@ export function createProvider(options: CreateProviderOptions): Provider {
     adapter: options.adapter,
     clients: options.clients.map(toClientMetadata),
     findAccount: options.findAccount,
-    jwks: { keys: keys.signingKeys.map(privateJwk) },
+    jwks: { keys: keys.signingKeys.map(signingKey) },
     cookies: {
       keys: [...keys.cookieSecrets],
       long: { httpOnly: true, sameSite: options.crossSiteCookies ? 'none' : 'lax' },
@@ -61,6 +62,7 @@ export function createProvider(options: CreateProviderOptions): Provider {
     interactions: { url: (_ctx, interaction) => options.interactionUrl(interaction.uid) },
     features: {
       devInteractions: { enabled: false },
+      externalSigningSupport: { enabled: true, ack: 'experimental-01' },
       clientCredentials: { enabled: true },
       introspection: { enabled: true },
       revocation: { enabled: true },
