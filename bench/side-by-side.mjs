@@ -20,35 +20,69 @@ const starts = Number(process.env.BENCH_STARTS ?? 5);
 const ticksPerSecond = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim());
 const seed = JSON.parse(readFileSync(join(root, 'seed/default.json'), 'utf8'));
 const [webClient] = seed.clients;
-const serviceClient = seed.clients.find((client) => client.grant_types.includes('client_credentials'));
+const serviceClient = seed.clients.find((client) =>
+  client.grant_types.includes('client_credentials'),
+);
 const [firstUser] = seed.users;
 
 /** How to start each server and talk to it. */
 const servers = {
   'oauth2-mock-server': {
-    command: (port) => [join(bench, 'node_modules/oauth2-mock-server/dist/oauth2-mock-server.mjs'), '-p', String(port)],
-    paths: { discovery: '/.well-known/openid-configuration', jwks: '/jwks', authorize: '/authorize', token: '/token' },
+    command: (port) => [
+      join(bench, 'node_modules/oauth2-mock-server/dist/oauth2-mock-server.mjs'),
+      '-p',
+      String(port),
+    ],
+    paths: {
+      discovery: '/.well-known/openid-configuration',
+      jwks: '/jwks',
+      authorize: '/authorize',
+      token: '/token',
+    },
     web: { id: 'bench', secret: 'bench-secret', redirect: 'http://localhost:3000/callback' },
     service: { id: 'bench', secret: 'bench-secret', scope: 'api' },
     user: { username: 'x', password: 'x' },
   },
   'stock oidc-provider': {
     command: (port) => [join(bench, 'peers/stock-oidc-provider.mjs'), String(port)],
-    paths: { discovery: '/.well-known/openid-configuration', jwks: '/jwks', authorize: '/auth', token: '/token' },
-    web: { id: 'bench-web', secret: 'bench-web-secret-0123456789', redirect: 'http://localhost:3000/callback' },
+    paths: {
+      discovery: '/.well-known/openid-configuration',
+      jwks: '/jwks',
+      authorize: '/auth',
+      token: '/token',
+    },
+    web: {
+      id: 'bench-web',
+      secret: 'bench-web-secret-0123456789',
+      redirect: 'http://localhost:3000/callback',
+    },
     service: { id: 'bench-web', secret: 'bench-web-secret-0123456789', scope: 'api' },
     user: { username: 'bench-user', password: 'any' },
   },
   understudy: {
-    command: (port, dataDir) => [join(root, 'dist/bin/understudy.js'), '--port', String(port), '--data-dir', dataDir],
+    command: (port, dataDir) => [
+      join(root, 'dist/bin/understudy.js'),
+      '--port',
+      String(port),
+      '--data-dir',
+      dataDir,
+    ],
     paths: {
       discovery: '/oauth2/default/.well-known/openid-configuration',
       jwks: '/oauth2/default/v1/keys',
       authorize: '/oauth2/default/v1/authorize',
       token: '/oauth2/default/v1/token',
     },
-    web: { id: webClient.client_id, secret: webClient.client_secret, redirect: webClient.redirect_uris[0] },
-    service: { id: serviceClient.client_id, secret: serviceClient.client_secret, scope: 'expenses:read' },
+    web: {
+      id: webClient.client_id,
+      secret: webClient.client_secret,
+      redirect: webClient.redirect_uris[0],
+    },
+    service: {
+      id: serviceClient.client_id,
+      secret: serviceClient.client_secret,
+      scope: 'expenses:read',
+    },
     user: { username: firstUser.login, password: firstUser.password },
   },
 };
@@ -62,9 +96,13 @@ const procTicks = (pid) => {
 const machineTicks = () => {
   const [, ...values] = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/);
   const [user, nice, system, idle, iowait, irq, softirq, steal] = values.map(Number);
-  return { busy: user + nice + system + irq + softirq + steal, all: user + nice + system + idle + iowait + irq + softirq + steal };
+  return {
+    busy: user + nice + system + irq + softirq + steal,
+    all: user + nice + system + idle + iowait + irq + softirq + steal,
+  };
 };
-const rssMiB = (pid) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
+const rssMiB = (pid) =>
+  Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
 
 /** Runs `work`, and says how much CPU the server used and whether anything else did. */
 async function measured(pid, work) {
@@ -137,11 +175,24 @@ const agent = new Agent({ keepAlive: true, maxSockets: 64 });
 function send(port, method, path, { headers = {}, body } = {}) {
   return new Promise((resolve, reject) => {
     const req = request(
-      { host: '127.0.0.1', port, method, path, agent, headers: { host: `localhost:${port}`, ...headers } },
+      {
+        host: '127.0.0.1',
+        port,
+        method,
+        path,
+        agent,
+        headers: { host: `localhost:${port}`, ...headers },
+      },
       (res) => {
         const chunks = [];
         res.on('data', (chunk) => chunks.push(chunk));
-        res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, body: Buffer.concat(chunks).toString() }));
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode,
+            headers: res.headers,
+            body: Buffer.concat(chunks).toString(),
+          }),
+        );
       },
     );
     req.on('error', reject);
@@ -151,7 +202,8 @@ function send(port, method, path, { headers = {}, body } = {}) {
 }
 const get = (port, path, headers) => send(port, 'GET', path, { headers });
 const form = (values) => new URLSearchParams(values).toString();
-const basic = (id, secret) => `Basic ${Buffer.from(`${encodeURIComponent(id)}:${encodeURIComponent(secret)}`).toString('base64')}`;
+const basic = (id, secret) =>
+  `Basic ${Buffer.from(`${encodeURIComponent(id)}:${encodeURIComponent(secret)}`).toString('base64')}`;
 
 /** Runs `operation` with `concurrency` at a time for the load window; latencies in ms. */
 async function load(concurrency, operation) {
@@ -181,7 +233,8 @@ async function load(concurrency, operation) {
     p99: percentile(latencies, 0.99),
   };
 }
-const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
+const percentile = (sorted, p) =>
+  sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
 
 // ---- the operations --------------------------------------------------------------------------
 
@@ -200,10 +253,14 @@ function clientCredentials(name, port) {
   const body = form({ grant_type: 'client_credentials', scope: service.scope });
   return async () => {
     const answer = await send(port, 'POST', paths.token, {
-      headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: basic(service.id, service.secret) },
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        authorization: basic(service.id, service.secret),
+      },
       body,
     });
-    if (answer.status !== 200 || !JSON.parse(answer.body).access_token) throw new Error(`status ${answer.status}`);
+    if (answer.status !== 200 || !JSON.parse(answer.body).access_token)
+      throw new Error(`status ${answer.status}`);
   };
 }
 
@@ -265,22 +322,33 @@ function loginFlow(name, port, counter) {
     if (!code) throw new Error('no code');
     counter.requests += 1;
     const token = await send(port, 'POST', paths.token, {
-      headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: basic(web.id, web.secret) },
-      body: form({ grant_type: 'authorization_code', code, redirect_uri: web.redirect, code_verifier: verifier }),
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        authorization: basic(web.id, web.secret),
+      },
+      body: form({
+        grant_type: 'authorization_code',
+        code,
+        redirect_uri: web.redirect,
+        code_verifier: verifier,
+      }),
     });
-    if (token.status !== 200 || !JSON.parse(token.body).id_token) throw new Error(`token ${token.status}`);
+    if (token.status !== 200 || !JSON.parse(token.body).id_token)
+      throw new Error(`token ${token.status}`);
   };
 }
 
 /** The form a user would submit: the one with a password field, or else the first. */
 function fillForm(html, user) {
-  const forms = [...html.matchAll(/<form\b([^>]*)>([\s\S]*?)<\/form>/gi)].map(([, attributes, inner]) => ({
-    action: /action="([^"]*)"/i.exec(attributes)?.[1]?.replaceAll('&amp;', '&') ?? '',
-    inputs: [...inner.matchAll(/<input\b([^>]*)>/gi)].map(([, input]) => ({
-      name: /name="([^"]*)"/i.exec(input)?.[1],
-      value: /value="([^"]*)"/i.exec(input)?.[1] ?? '',
-    })),
-  }));
+  const forms = [...html.matchAll(/<form\b([^>]*)>([\s\S]*?)<\/form>/gi)].map(
+    ([, attributes, inner]) => ({
+      action: /action="([^"]*)"/i.exec(attributes)?.[1]?.replaceAll('&amp;', '&') ?? '',
+      inputs: [...inner.matchAll(/<input\b([^>]*)>/gi)].map(([, input]) => ({
+        name: /name="([^"]*)"/i.exec(input)?.[1],
+        value: /value="([^"]*)"/i.exec(input)?.[1] ?? '',
+      })),
+    }),
+  );
   const chosen = forms.find((f) => f.inputs.some((i) => i.name === 'password')) ?? forms[0];
   if (!chosen) throw new Error('a page without a form in the login flow');
   const values = {};
@@ -301,13 +369,19 @@ async function measureServer(name, port) {
   try {
     // A first start fills the compile cache (and, for Understudy, makes the keys).
     const dataDir = mkdtempSync(join(tmpdir(), 'bench-data-'));
-    const first = await coldStart(name, port, { dataDir, vars: { NODE_COMPILE_CACHE: caches.warm } });
+    const first = await coldStart(name, port, {
+      dataDir,
+      vars: { NODE_COMPILE_CACHE: caches.warm },
+    });
     figures.firstStartMs = first.ms;
     await first.server.stop();
     const warm = [];
     const cold = [];
     for (let i = 0; i < starts; i += 1) {
-      const run = await coldStart(name, port, { dataDir, vars: { NODE_COMPILE_CACHE: caches.warm } });
+      const run = await coldStart(name, port, {
+        dataDir,
+        vars: { NODE_COMPILE_CACHE: caches.warm },
+      });
       warm.push(run.ms);
       await run.server.stop();
       const empty = mkdtempSync(join(tmpdir(), 'bench-cache-'));
@@ -319,7 +393,10 @@ async function measureServer(name, port) {
     figures.coldStartMs = median(warm);
     figures.coldCacheStartMs = median(cold);
 
-    const { server } = await coldStart(name, port, { dataDir, vars: { NODE_COMPILE_CACHE: caches.warm } });
+    const { server } = await coldStart(name, port, {
+      dataDir,
+      vars: { NODE_COMPILE_CACHE: caches.warm },
+    });
     const pid = server.child.pid;
     try {
       await sleep(300);
@@ -330,7 +407,10 @@ async function measureServer(name, port) {
       figures.clientCredentials = rate(tokens);
       const counter = { requests: 0 };
       const logins = await measured(pid, () => load(16, loginFlow(name, port, counter)));
-      figures.login = { ...rate(logins), requestsPerFlow: counter.requests / Math.max(1, logins.count + logins.failures) };
+      figures.login = {
+        ...rate(logins),
+        requestsPerFlow: counter.requests / Math.max(1, logins.count + logins.failures),
+      };
       figures.rssAfterLoadMiB = rssMiB(pid);
     } finally {
       await server.stop();
@@ -346,7 +426,9 @@ function rate(result) {
   const perSecond = result.count / result.seconds;
   return {
     perSecond,
-    cpuMicrosPerOp: result.refused ? undefined : (result.serverCpuSeconds * 1e6) / Math.max(1, result.count),
+    cpuMicrosPerOp: result.refused
+      ? undefined
+      : (result.serverCpuSeconds * 1e6) / Math.max(1, result.count),
     p50Ms: result.p50,
     p99Ms: result.p99,
     failures: result.failures,
@@ -401,7 +483,12 @@ for (const name of names) {
     const values = results.map((round) => read(round[name]));
     const defined = values.filter((value) => value !== undefined);
     summary[name][metric] = defined.length
-      ? { median: median(defined), min: Math.min(...defined), max: Math.max(...defined), rounds: defined.length }
+      ? {
+          median: median(defined),
+          min: Math.min(...defined),
+          max: Math.max(...defined),
+          rounds: defined.length,
+        }
       : undefined;
   }
 }
@@ -419,7 +506,9 @@ for (const [metric, read] of Object.entries(metrics)) {
 }
 const refused = results.flatMap((round, i) =>
   Object.entries(round).flatMap(([name, figures]) =>
-    ['discovery', 'clientCredentials', 'login'].filter((k) => figures[k]?.refused).map((k) => `round ${i + 1}, ${name}, ${k}`),
+    ['discovery', 'clientCredentials', 'login']
+      .filter((k) => figures[k]?.refused)
+      .map((k) => `round ${i + 1}, ${name}, ${k}`),
   ),
 );
 const output = {
