@@ -59,7 +59,16 @@ const reservedClaims = new Set([
 const scopeToken = z.string().regex(/^[\x21\x23-\x5B\x5D-\x7E]+$/, 'must be a valid scope token');
 
 // The org authorization server answers at /oauth2/v1/*, and its pages at /oauth2/interaction.
-const reservedServerIds = new Set(['v1', 'interaction', 'debug']);
+// (and 'org' is its id for its storage and cookies)
+const reservedServerIds = new Set(['v1', 'interaction', 'debug', 'org']);
+
+/** The scopes of Okta's own APIs, which an app may be granted at the org authorization server. */
+export const oktaApiScopes = [
+  'okta.users.read',
+  'okta.users.manage',
+  'okta.groups.read',
+  'okta.groups.manage',
+] as const;
 
 export const authorizationServerSchema = z.strictObject({
   id: z
@@ -95,7 +104,7 @@ export const groupSchema = z.strictObject({
   lastMembershipUpdated: z.iso.datetime().optional(),
 });
 
-/** Okta's user statuses; only ACTIVE users (and PASSWORD_EXPIRED, to be told so) may sign in. */
+/** Okta's user statuses; only ACTIVE users may sign in. */
 export const userStatuses = [
   'STAGED',
   'PROVISIONED',
@@ -176,6 +185,12 @@ export const clientSchema = z.strictObject({
     .default([])
     .describe(
       'Browser origins allowed to call the token endpoint (CORS), like Okta trusted origins',
+    ),
+  oktaApiScopes: z
+    .array(z.enum(oktaApiScopes))
+    .default([])
+    .describe(
+      'Okta API scopes granted to the app: what it may ask the org authorization server for, to call /api/v1',
     ),
 });
 

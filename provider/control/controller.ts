@@ -22,8 +22,11 @@ export interface ControlRuntime {
     read(): Promise<KeyMaterial | undefined>;
     write(material: KeyMaterial): Promise<void>;
   };
-  /** Tells the other instances (with Redis) that the users changed; nothing without. */
-  shareSeed?: ((seed: Seed) => Promise<void>) | undefined;
+  /**
+   * Changes the users (validated like the seed file; with Redis, on the latest shared users and
+   * shared with every instance); `source` names the change in error messages.
+   */
+  changeUsers(edit: (seed: Seed) => unknown, source: string): Promise<Seed>;
   /** How long a retired key stays published: the longest a token it signed lives. */
   readonly keyRetentionSeconds: number;
   seed(): Seed;
@@ -95,16 +98,16 @@ export function createControl(runtime: ControlRuntime): UnderstudyControl {
       await runtime.shareClock?.(seconds);
     },
     async upsertUser(user) {
-      const { parseSeed } = await import('../../seed/validate.js');
-      await runtime.reconfigure(({ seed: current }) => {
+      const seed = await runtime.changeUsers((current) => {
         const index = current.users.findIndex((existing) => existing.id === user.id);
         const users = [...current.users] as unknown[];
         if (index < 0) users.push(user);
         else users[index] = user;
-        return { seed: parseSeed({ ...current, users }, 'the control request') };
-      });
-      await runtime.shareSeed?.(runtime.seed());
-      return seededUser(user.id);
+        return { ...current, users };
+      }, 'the control request');
+      const changed = seed.users.find((existing) => existing.id === user.id);
+      if (!changed) throw new UnknownUserError(`no seeded user "${user.id}"`);
+      return changed;
     },
     async rotateKeys() {
       const key = await generateSigningKey();
@@ -121,8 +124,7 @@ export function createControl(runtime: ControlRuntime): UnderstudyControl {
       await runtime.state.clear();
       setClockOffset(0);
       await runtime.shareClock?.(0);
-      await runtime.reconfigure(() => ({ seed: runtime.initialSeed }));
-      await runtime.shareSeed?.(runtime.initialSeed);
+      await runtime.changeUsers(() => runtime.initialSeed, 'the reset');
     },
     async snapshot() {
       return {

@@ -22,6 +22,7 @@ import {
   oktaOrgRoutes,
   oktaRoutes,
   orgAuthorizationServer,
+  orgClientScope,
   orgServerMountPath,
   orgServerPath,
   revokingGrantJwts,
@@ -53,6 +54,8 @@ export interface CreateHostOptions {
   changeDirectory: Directory['change'];
   /** When each user last signed in, kept across rebuilds like the storage. */
   lastLogins: LastLoginStore;
+  /** When the seed was loaded (ISO): the date of users and groups the seed does not date. */
+  seededAt: string;
   /** No one-click user picker (the seed can ask for that too). */
   requirePassword: boolean;
   /** Served over HTTPS: session cookies may then travel cross-site (SameSite=None; Secure). */
@@ -73,8 +76,6 @@ export interface UnderstudyHost {
   /** Issuer of each custom authorization server, by id. */
   issuers: ReadonlyMap<string, string>;
   providers: ReadonlyMap<string, Provider>;
-  /** The org authorization server's provider (issuer: the origin). */
-  orgProvider: Provider;
 }
 
 export function createHost(options: CreateHostOptions): UnderstudyHost {
@@ -110,6 +111,8 @@ export function createHost(options: CreateHostOptions): UnderstudyHost {
       crossSiteCookies: options.crossSiteCookies,
       interactionUrl: (uid) => `${prefix}${pathFor('interaction', { uid })}`,
       overlay: okta.overlay,
+      // Okta API scopes only for the apps granted them, as an Okta admin grants them.
+      clientScope: isOrg ? orgClientScope : undefined,
     });
     okta.adapt(provider);
     const routes = oktaRoutes({
@@ -160,7 +163,7 @@ export function createHost(options: CreateHostOptions): UnderstudyHost {
       change: options.changeDirectory,
       lastLogins: options.lastLogins,
     },
-    seededAt: new Date(options.usersUpdatedAt * 1000).toISOString(),
+    seededAt: options.seededAt,
     verifyAccessToken: orgAccessTokenVerifier({
       issuer: issuerBase,
       publicKeys: keys.signingKeys.map(publicJwk),
@@ -183,7 +186,7 @@ export function createHost(options: CreateHostOptions): UnderstudyHost {
   const listener: RequestListener = (req, res) => {
     if (!answers.serve(req, res)) void callback(req, res);
   };
-  return { app, listener, issuers, providers, orgProvider };
+  return { app, listener, issuers, providers };
 }
 
 /**

@@ -12,6 +12,7 @@ import {
 } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import { createHash } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
 import type { Seed } from '../../seed/schema.js';
 import { setClockOffset } from '../control/clock.js';
@@ -73,16 +74,18 @@ export async function listen(options: ListenOptions): Promise<RunningProvider> {
     maxSessions: options.maxSessions,
   });
   let current: { seed: Seed; keys: KeyMaterial };
+  // Which seed file the shared users grew from: changes made from another one are not taken.
+  const seedBase = createHash('sha256').update(JSON.stringify(options.seed)).digest('base64url');
   try {
     current = {
       seed: options.seed,
       keys: pruneKeys(await storage.keys.loadOrCreate(), keyRetentionSeconds),
     };
-    // With Redis: the users the other instances changed (Management or control API), and
-    // with the control API, their clock.
+    // With Redis: the users the other instances changed (Management or control API) from
+    // this same seed file, and with the control API, their clock.
     for (const change of await storage.sharedState()) {
       if (change.kind === 'clock' && options.control) setClockOffset(change.seconds);
-      if (change.kind === 'seed') {
+      if (change.kind === 'seed' && change.base === seedBase) {
         const { parseSeed } = await import('../../seed/validate.js');
         current.seed = parseSeed(change.seed, 'the users in Redis');
       }
@@ -124,6 +127,9 @@ export async function listen(options: ListenOptions): Promise<RunningProvider> {
       ? statSync(options.seedSource).mtimeMs
       : Date.now()) / 1000,
   );
+  // The Management API's date for users and groups the seed does not date: fixed, so that
+  // untouched ones keep their `created` and `lastUpdated` however much else changes.
+  const seededAt = new Date(usersUpdatedAt * 1000).toISOString();
   const build = async (seed: Seed, keys: KeyMaterial) => {
     if (seed !== current.seed) usersUpdatedAt = Math.floor(Date.now() / 1000);
     const built = createHost({
@@ -137,7 +143,8 @@ export async function listen(options: ListenOptions): Promise<RunningProvider> {
       revokedFor: storage.revokedFor,
       sessionTokens: storage.sessionTokens,
       lastLogins: storage.lastLogins,
-      changeDirectory,
+      changeDirectory: (edit) => changeUsers(edit, 'the Management API request'),
+      seededAt,
       crossSiteCookies: tls !== undefined,
       requirePassword: options.requirePassword === true,
       // The control plane reaches the core only through these three options.
@@ -179,15 +186,29 @@ export async function listen(options: ListenOptions): Promise<RunningProvider> {
     queue = step.catch(() => undefined);
     return step;
   };
-  /** The Management API's changes: validated like the seed, one at a time, then shared. */
-  const changeDirectory = async (edit: (seed: Seed) => unknown): Promise<Seed> => {
-    const { parseSeed } = await import('../../seed/validate.js');
-    await reconfigure(({ seed }) => ({
-      seed: parseSeed(edit(seed), 'the Management API request'),
-    }));
-    await storage.share({ kind: 'seed', seed: current.seed });
-    return current.seed;
-  };
+  /**
+   * A change of the users (Management or control API): on the latest users (with Redis, the
+   * ones last shared, under a lock every instance takes), validated like the seed file, applied
+   * after any change already under way here, then shared. What this change produced is what
+   * it answers with, even if another follows at once.
+   */
+  const changeUsers = (edit: (seed: Seed) => unknown, source: string): Promise<Seed> =>
+    storage.exclusive(async () => {
+      const { parseSeed } = await import('../../seed/validate.js');
+      const stored = await storage.storedSeed();
+      let produced: Seed | undefined;
+      await reconfigure(({ seed }) => {
+        const shared =
+          stored?.base === seedBase && JSON.stringify(stored.seed) !== JSON.stringify(seed)
+            ? parseSeed(stored.seed, 'the users in Redis')
+            : seed;
+        produced = parseSeed(edit(shared), source);
+        return { seed: produced };
+      });
+      if (!produced) throw new Error('the change of users produced nothing');
+      await storage.share({ kind: 'seed', seed: produced, base: seedBase });
+      return produced;
+    });
   if (state) {
     control = createControl({
       state,
@@ -195,12 +216,20 @@ export async function listen(options: ListenOptions): Promise<RunningProvider> {
       keyStore: storage.keys,
       keyRetentionSeconds,
       shareClock: (seconds) => storage.share({ kind: 'clock', seconds }),
-      shareSeed: (seed) => storage.share({ kind: 'seed', seed }),
+      changeUsers,
       seed: () => current.seed,
       keys: () => current.keys,
       reconfigure,
     });
   }
+  let warnedOtherSeed = false;
+  const warnOtherSeedOnce = () => {
+    if (warnedOtherSeed) return;
+    warnedOtherSeed = true;
+    console.warn(
+      `understudy: WARNING: another instance on ${storage.where} changed users it started from a different seed file; give every instance the same seed`,
+    );
+  };
   // What another instance, or `understudy keys rotate`, changed.
   storage.onChange((change) => {
     const applied = (async () => {
@@ -214,6 +243,10 @@ export async function listen(options: ListenOptions): Promise<RunningProvider> {
         const keys = pruneKeys(stored, keyRetentionSeconds);
         if (JSON.stringify(keys) === JSON.stringify(current.keys)) return;
         return reconfigure(() => ({ keys }));
+      }
+      if (change.base !== seedBase) {
+        warnOtherSeedOnce();
+        return;
       }
       const { parseSeed } = await import('../../seed/validate.js');
       const seed = parseSeed(change.seed, 'another instance');

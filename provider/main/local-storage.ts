@@ -49,6 +49,8 @@ export function openLocalStorage(dataDir: string, maxSessions: number | undefine
     },
     share: async () => undefined,
     sharedState: async () => [],
+    exclusive: (work) => work(),
+    storedSeed: async () => undefined,
     onChange(listener) {
       if (listeners.length === 0) {
         watchFile(keyFile, { interval: 1_000, persistent: false }, onKeyFile);

@@ -28,11 +28,19 @@ export async function openRedisStorage(url: string): Promise<Storage> {
       // Kept as well as told: an instance started later, or one that missed the message
       // while its connection was down, reads it back.
       if (change.kind === 'clock') await store.run((c) => c.set(clockKey, String(change.seconds)));
-      if (change.kind === 'seed')
-        await store.run((c) => c.set(seedKey, JSON.stringify(change.seed)));
+      if (change.kind === 'seed') {
+        await store.run((c) =>
+          c.set(seedKey, JSON.stringify({ seed: change.seed, base: change.base })),
+        );
+      }
       await store.publish(change.kind, change);
     },
     sharedState: () => storedChanges(store),
+    exclusive: (work) => store.exclusive(seedLockKey, work),
+    async storedSeed() {
+      const change = (await storedChanges(store)).find((stored) => stored.kind === 'seed');
+      return change?.kind === 'seed' ? { seed: change.seed, base: change.base } : undefined;
+    },
     onChange(listener) {
       store.onMessage((topic, data) => {
         if (topic !== 'resync') return listener(data as SharedChange);
@@ -50,12 +58,15 @@ export async function openRedisStorage(url: string): Promise<Storage> {
 
 const clockKey = 'understudy:control:clock';
 const seedKey = 'understudy:control:seed';
+const seedLockKey = 'understudy:control:seed-lock';
 
 async function storedChanges(store: RedisStore): Promise<SharedChange[]> {
   const [clock, seed] = await store.run((c) => c.mGet([clockKey, seedKey]));
   return [
     ...(clock == null ? [] : [{ kind: 'clock' as const, seconds: Number(clock) }]),
-    ...(seed == null ? [] : [{ kind: 'seed' as const, seed: JSON.parse(seed) as unknown }]),
+    ...(seed == null
+      ? []
+      : [{ kind: 'seed' as const, ...(JSON.parse(seed) as { seed: unknown; base: string }) }]),
   ];
 }
 

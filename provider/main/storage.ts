@@ -11,9 +11,15 @@ import type { LastLoginStore } from '../store/last-logins.js';
 import type { RevocationList } from '../store/revoked-tokens.js';
 import type { SessionTokenStore } from '../store/session-tokens.js';
 
-/** What another instance (or `understudy keys rotate`) changed. */
+/**
+ * What another instance (or `understudy keys rotate`) changed. A seed change names the seed
+ * file it started from (`base`, a hash), so an instance started from another file, or from the
+ * same file edited since, does not take it.
+ */
 export type SharedChange =
-  { kind: 'keys' } | { kind: 'clock'; seconds: number } | { kind: 'seed'; seed: unknown };
+  | { kind: 'keys' }
+  | { kind: 'clock'; seconds: number }
+  | { kind: 'seed'; seed: unknown; base: string };
 
 export interface Storage {
   /** Where it is, for messages: the data directory, or the Redis URL. */
@@ -32,6 +38,10 @@ export interface Storage {
   share(change: SharedChange): Promise<void>;
   /** What the other instances changed before this one started (the clock, the users). */
   sharedState(): Promise<SharedChange[]>;
+  /** Runs `work` while no other instance runs theirs (a lock in Redis); at once locally. */
+  exclusive<T>(work: () => Promise<T>): Promise<T>;
+  /** The users as the instances last shared them, if any did. */
+  storedSeed(): Promise<{ seed: unknown; base: string } | undefined>;
   /** Hears what changed elsewhere. */
   onChange(listener: (change: SharedChange) => void): void;
   close(): Promise<void>;

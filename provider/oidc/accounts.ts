@@ -70,7 +70,7 @@ export function createAccountStore(
     family_name: user.familyName,
     locale: user.locale,
     zoneinfo: user.zoneinfo,
-    updated_at: updatedAt,
+    updated_at: user.lastUpdated ? Math.floor(Date.parse(user.lastUpdated) / 1000) : updatedAt,
     email: user.email,
     email_verified: true,
     groups: [...user.groups],

@@ -37,13 +37,18 @@ export interface CreateProviderOptions {
   interactionUrl: (uid: string) => string;
   /** Laid over the standard configuration (nested options merge, the rest replaces). */
   overlay?: Configuration;
+  /** The scopes each client may ask for; any, when absent. */
+  clientScope?: ((client: SeedClient) => string) | undefined;
 }
 
 export function createProvider(options: CreateProviderOptions): Provider {
   const { issuer, keys, cookiePrefix } = options;
   const standard: Configuration = {
     adapter: options.adapter,
-    clients: options.clients.map(toClientMetadata),
+    clients: options.clients.map((client) => ({
+      ...toClientMetadata(client),
+      ...(options.clientScope ? { scope: options.clientScope(client) } : {}),
+    })),
     findAccount: options.findAccount,
     jwks: { keys: keys.signingKeys.map(signingKey) },
     cookies: {

@@ -2,19 +2,18 @@
  * Okta's Classic Authentication API for a custom sign-in form (okta-auth-js
  * signInWithCredentials and signIn): username and password in, a one-time sessionToken out.
  */
-import type { Context, Middleware } from 'koa';
+import type { Middleware } from 'koa';
 import type { SeedUser } from '../../seed/schema.js';
-import { UnderstudyError } from '../http/errors.js';
-import { readJsonBody } from '../http/json-body.js';
 import type { AccountStore } from '../oidc/accounts.js';
 import { OktaApiError } from './api-error.js';
+import { readOktaJson } from './okta-json-body.js';
 import type { SessionTokenStore } from '../store/session-tokens.js';
 
 export function authnApi(options: {
   accounts: AccountStore;
   sessionTokens: SessionTokenStore;
-  /** When the seeded passwords were set (the process start). */
-  passwordChanged: Date;
+  /** When the seed was loaded: the password date of a user the seed dates not. */
+  seededAt: string;
 }): Middleware {
   return async (ctx) => {
     const body = await readOktaJson(ctx);
@@ -34,15 +33,15 @@ export function authnApi(options: {
       expiresAt: expiresAt.toISOString(),
       status: 'SUCCESS',
       sessionToken,
-      _embedded: { user: embeddedUser(user, options.passwordChanged) },
+      _embedded: { user: embeddedUser(user, options.seededAt) },
     };
   };
 }
 
-function embeddedUser(user: SeedUser, passwordChanged: Date) {
+function embeddedUser(user: SeedUser, seededAt: string) {
   return {
     id: user.id,
-    passwordChanged: passwordChanged.toISOString(),
+    passwordChanged: user.passwordChanged ?? seededAt,
     profile: {
       login: user.login,
       firstName: user.givenName,
@@ -51,16 +50,4 @@ function embeddedUser(user: SeedUser, passwordChanged: Date) {
       timeZone: user.zoneinfo,
     },
   };
-}
-
-/** A JSON body, or Okta's E0000003 for anything that is not one. */
-export async function readOktaJson(ctx: Context): Promise<Record<string, unknown>> {
-  try {
-    return await readJsonBody(ctx);
-  } catch (error) {
-    if (error instanceof UnderstudyError && error.status === 413) throw error;
-    throw new OktaApiError(400, 'E0000003', 'The request body was not well-formed.', {
-      cause: error,
-    });
-  }
 }

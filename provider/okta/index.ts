@@ -13,8 +13,8 @@ export { orgAccessTokenVerifier } from './management/org-access-tokens.js';
 export { oktaRequestId } from './request-id.js';
 export {
   authorizationServerPath,
-  oktaApiScopes,
   oktaRoutes,
+  orgClientScope,
   orgAuthorizationServer,
   orgServerMountPath,
   orgServerPath,

@@ -8,7 +8,7 @@ import type { Middleware } from 'koa';
 import type Provider from 'oidc-provider';
 import type { Seed } from '../../seed/schema.js';
 import { originAllowed } from '../http/client-origins.js';
-import type { AccountStore } from '../oidc/accounts.js';
+import { type AccountStore, maySignIn } from '../oidc/accounts.js';
 import { activateRedirect } from './activate.js';
 import { credentialedCors } from './api-cors.js';
 import { OktaApiError } from './api-error.js';
@@ -74,7 +74,7 @@ export function oktaOrgRoutes(options: OktaOrgRoutesOptions): Middleware {
     authnApi({
       accounts: options.accounts,
       sessionTokens: options.sessionTokens,
-      passwordChanged: new Date(),
+      seededAt: options.seededAt,
     }),
   );
   route('/api/v1/sessions/me', ['OPTIONS', 'GET'], 'session', cors, sessions.get);
@@ -126,6 +126,10 @@ function managementRoutes(router: Router, options: OktaOrgRoutesOptions) {
   const authenticated = apiAuthentication({
     apiTokens: options.seed.apiTokens,
     verifyAccessToken: options.verifyAccessToken,
+    userMayAct: (userId) => {
+      const user = options.accounts.findUserById(userId);
+      return user !== undefined && maySignIn(user);
+    },
   });
   const route = (path: string, method: string, name: string, scope: string, step: Middleware) =>
     router.register(path, [method], [authenticated, requireScope(scope), step], { name });

@@ -10,10 +10,15 @@ import Router from '@koa/router';
 import type { Middleware } from 'koa';
 import compose from 'koa-compose';
 import type Provider from 'oidc-provider';
-import type { Seed, SeedAuthorizationServer } from '../../seed/schema.js';
+import {
+  oktaApiScopes,
+  type Seed,
+  type SeedAuthorizationServer,
+  type SeedClient,
+} from '../../seed/schema.js';
 import { publicJwk, type KeyMaterial } from '../oidc/keys.js';
 import { unavailable } from '../http/errors.js';
-import type { AccountStore } from '../oidc/accounts.js';
+import { type AccountStore, claimsByScope } from '../oidc/accounts.js';
 import { createInteractions, type InteractionAction } from '../interactions/handlers.js';
 import { oktaDiscovery } from './discovery.js';
 import { precomputed } from './precomputed.js';
@@ -71,12 +76,6 @@ export function authorizationServerPath(id: string): string {
  * /.well-known. Its tokens are for Okta's own APIs (/api/v1), as on Okta.
  */
 export const orgServerMountPath = '/oauth2';
-export const oktaApiScopes = [
-  'okta.users.read',
-  'okta.users.manage',
-  'okta.groups.read',
-  'okta.groups.manage',
-] as const;
 
 export function orgAuthorizationServer(issuerBase: string): SeedAuthorizationServer {
   return {
@@ -86,6 +85,11 @@ export function orgAuthorizationServer(issuerBase: string): SeedAuthorizationSer
     scopes: [...oktaApiScopes],
     refreshTokenLifetimeSeconds: 7_776_000,
   };
+}
+
+/** What a client may ask the org server for: the OIDC scopes, and the Okta API scopes it was granted. */
+export function orgClientScope(client: SeedClient): string {
+  return [...Object.keys(claimsByScope), 'offline_access', ...client.oktaApiScopes].join(' ');
 }
 
 /** Paths at the origin that belong to the org authorization server, relative to its mount. */

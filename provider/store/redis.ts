@@ -5,6 +5,7 @@
  * on which instances tell each other what changed. Redis down or slow is a 503 at once
  * (no queueing, a short deadline per command); the client reconnects by itself.
  */
+import { randomUUID } from 'node:crypto';
 import { createClient } from 'redis';
 import type { Adapter, AdapterPayload } from 'oidc-provider';
 import { errors } from 'oidc-provider';
@@ -47,6 +48,8 @@ export interface RedisStore {
   onMessage(listener: (topic: string, data: unknown) => void): void;
   /** Runs a command with the store's deadline and failure mapping (for other shared state). */
   run<T>(command: (client: Client) => Promise<T>): Promise<T>;
+  /** Runs `work` holding the lock `key` (every instance waits its turn for up to 5 s). */
+  exclusive<T>(key: string, work: () => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
 
@@ -160,6 +163,25 @@ export async function connectRedisStore(url: string): Promise<RedisStore> {
     },
     onMessage: (listener) => void listeners.push(listener),
     run,
+    async exclusive(key, work) {
+      const token = randomUUID();
+      const waitUntil = Date.now() + 5_000;
+      // Held for 10 s at most, so an instance that dies holding it does not block the rest.
+      while (!(await run((c) => c.set(key, token, { NX: true, PX: 10_000 })))) {
+        if (Date.now() > waitUntil) {
+          throw new ServiceUnavailable('another instance is changing the users; try again');
+        }
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      try {
+        return await work();
+      } finally {
+        // Only our own lock: it may have expired and be another instance's by now.
+        await run((c) => c.eval(releaseLock, { keys: [key], arguments: [token] })).catch(
+          () => undefined,
+        );
+      }
+    },
     async close() {
       for (const connection of [subscriber, client]) {
         if (connection.isOpen) await connection.close();
@@ -170,6 +192,9 @@ export async function connectRedisStore(url: string): Promise<RedisStore> {
 }
 
 type Run = <T>(command: (client: Client) => Promise<T>) => Promise<T>;
+
+const releaseLock =
+  "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end return 0";
 
 function redisAdapterFactory(run: Run, base: string): AdapterFactory {
   return (model) => {

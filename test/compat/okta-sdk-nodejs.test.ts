@@ -35,6 +35,7 @@ beforeAll(async () => {
     token_endpoint_auth_method: 'private_key_jwt',
     grant_types: ['client_credentials'],
     jwks: { keys: [jwk] },
+    oktaApiScopes: ['okta.users.read', 'okta.users.manage', 'okta.groups.manage'],
   });
   provider = await startTestProvider({ seed: parseSeed(base), control: true });
   orgUrl = new URL(provider.issuer).origin;
@@ -368,6 +369,28 @@ describe('the Management API on the wire', () => {
     });
   });
 
+  it('answers odd paths and deep attributes with a 4xx, not a 500', async () => {
+    for (const operation of ['valueOf', '__proto__', 'constructor', 'toString']) {
+      const answer = await call(`/api/v1/users/me/lifecycle/${operation}`, { method: 'POST' });
+      expect(answer.status, operation).toBe(404);
+    }
+    // Written by hand: JSON.stringify itself would overflow on it.
+    const deep = `${'['.repeat(5_000)}"x"${']'.repeat(5_000)}`;
+    const nested = await call('/api/v1/users', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: `{"profile":${JSON.stringify(profile('Deep')).slice(0, -1)},"nest":${deep}}}`,
+    });
+    expect(nested.status).toBe(400);
+    expect(await nested.json()).toMatchObject({
+      errorCauses: [{ errorSummary: 'nest: nests deeper than 4 levels' }],
+    });
+    const typed = await call(`/api/v1/groups?filter=${encodeURIComponent('type eq "BUILT_IN"')}`);
+    expect(
+      ((await typed.json()) as { profile: { name: string } }[]).map((g) => g.profile.name),
+    ).toEqual(['Everyone']);
+  });
+
   it('says which routes it does not emulate, and asks for credentials', async () => {
     const factors = await call('/api/v1/users/me/factors');
     expect(factors.status).toBe(404);
@@ -400,6 +423,33 @@ describe('okta-sdk-nodejs as a service app (PrivateKey mode, org authorization s
       expect.arrayContaining(['okta.users.read', 'okta.groups.manage']),
     );
     expect(document.token_endpoint_auth_methods_supported).toContain('private_key_jwt');
+  });
+
+  it('grants the Okta API scopes only to the apps the seed grants them', async () => {
+    const service = seededClient(provider.seed, 'service');
+    const answer = await fetch(`${orgUrl}/oauth2/v1/token`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        authorization: `Basic ${Buffer.from(`${service.client_id}:${service.client_secret}`).toString('base64')}`,
+      },
+      body: new URLSearchParams({ grant_type: 'client_credentials', scope: 'okta.users.manage' }),
+    });
+    expect(answer.status).toBe(400);
+    expect(((await answer.json()) as { error: string }).error).toBe('invalid_scope');
+    const groupsReader = new okta.Client({
+      orgUrl,
+      authorizationMode: 'PrivateKey',
+      clientId: 'reporting-service',
+      scopes: ['okta.groups.read', 'okta.users.read'],
+      privateKey: servicePem,
+      keyId: 'service-key',
+    });
+    // The token endpoint refuses okta.groups.read; the SDK goes on without a token.
+    const refused = await apiError(
+      groupsReader.groupApi.listGroups({}).then(async (groups) => all(groups)),
+    );
+    expect(refused.status).toBe(401);
   });
 
   it('signs users in at the org authorization server too, with tokens for the org', async () => {

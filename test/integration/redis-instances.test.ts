@@ -275,6 +275,30 @@ describe.runIf(redisAvailable())('several instances on one Redis', () => {
           ((await (await api('a', `/api/v1/users/${id}`)).json()) as { status: string }).status,
       )
       .toBe('DEPROVISIONED');
+
+    // Changes made at the same time on both instances: none lost, and both agree.
+    const creations = Array.from({ length: 8 }, (_, i) =>
+      api(i % 2 ? 'b' : 'a', '/api/v1/users', {
+        method: 'POST',
+        body: JSON.stringify({
+          profile: {
+            firstName: `Racer${i}`,
+            lastName: 'User',
+            email: `racer${i}@example.com`,
+            login: `racer${i}@example.com`,
+          },
+        }),
+      }),
+    );
+    expect((await Promise.all(creations)).map((answer) => answer.status)).toEqual(
+      Array(8).fill(200),
+    );
+    const racers = async (name: string) =>
+      ((await (await api(name, '/api/v1/users?q=racer')).json()) as { id: string }[])
+        .map((user) => user.id)
+        .sort();
+    await expect.poll(async () => (await racers('a')).length).toBe(8);
+    await expect.poll(async () => racers('b')).toEqual(await racers('a'));
     await fetch(direct('a', '/__understudy/reset'), { method: 'POST' });
   });
 

@@ -18,6 +18,8 @@ export interface ApiAuthOptions {
   verifyAccessToken(
     token: string,
   ): Promise<{ cid?: unknown; uid?: unknown; scp?: unknown } | undefined>;
+  /** Whether a user's token still counts: a suspended or deactivated user's does not. */
+  userMayAct(userId: string): boolean;
 }
 
 const callers = new WeakMap<Context, ApiCaller>();
@@ -43,6 +45,7 @@ export function apiAuthentication(options: ApiAuthOptions): Middleware {
     } else if (scheme.toLowerCase() === 'bearer') {
       const claims = await options.verifyAccessToken(credential);
       if (!claims || typeof claims.cid !== 'string') throw invalid();
+      if (typeof claims.uid === 'string' && !options.userMayAct(claims.uid)) throw invalid();
       const scopes = Array.isArray(claims.scp)
         ? claims.scp.filter((s) => typeof s === 'string')
         : [];

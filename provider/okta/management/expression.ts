@@ -218,5 +218,3 @@ function compare(actual: unknown, operator: Operator, expected: Literal): boolea
       return text(actual).endsWith(text(expected));
   }
 }
-
-export type Expression = Node;

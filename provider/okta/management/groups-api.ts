@@ -7,15 +7,16 @@ import type { Context, Middleware } from 'koa';
 import { groupId } from '../../../seed/groups.js';
 import type { Seed, SeedGroup } from '../../../seed/schema.js';
 import { findUser } from '../../../seed/users.js';
-import { readOktaJson } from '../authn-api.js';
 import { OktaApiError } from '../api-error.js';
+import { readOktaJson } from '../okta-json-body.js';
 import { applyChange, type Directory, now } from './directory.js';
+import { duplicate, forbidden, notFound, validationError } from './errors.js';
 import { matches } from './expression.js';
 import { newOktaId } from './ids.js';
 import { groupEntries, members, oktaGroup, oktaUser, type GroupEntry } from './okta-json.js';
 import { page } from './paging.js';
-import { isRecord, validationError } from './user-input.js';
-import { notFound, searchExpression } from './users-api.js';
+import { listQuery } from './query.js';
+import { isRecord } from './user-input.js';
 
 export interface GroupsApiOptions {
   directory: Directory;
@@ -24,6 +25,8 @@ export interface GroupsApiOptions {
 }
 
 const groupLimits = { defaultLimit: 10_000, maxLimit: 10_000 };
+/** What Okta lets a groups `filter` name (search may name any attribute). */
+const filterAttributes = new Set(['type', 'id', 'created', 'lastupdated', 'lastmembershipupdated']);
 const memberLimits = { defaultLimit: 1_000, maxLimit: 1_000 };
 
 export function groupsApi(options: GroupsApiOptions) {
@@ -36,15 +39,7 @@ export function groupsApi(options: GroupsApiOptions) {
     if (!entry) throw notFound(id, 'Group');
     return entry;
   };
-  const builtIn = () =>
-    new OktaApiError(
-      403,
-      'E0000006',
-      'You do not have permission to perform the requested action',
-      {
-        causes: ['The built-in Everyone group cannot be changed'],
-      },
-    );
+  const builtIn = () => forbidden('The built-in Everyone group cannot be changed');
 
   const profileOf = async (ctx: Context) => {
     const body = await readOktaJson(ctx);
@@ -69,15 +64,11 @@ export function groupsApi(options: GroupsApiOptions) {
       (entry) =>
         entry.group.name.toLowerCase() === name.toLowerCase() && entry.group.name !== except,
     );
-    if (taken) {
-      throw validationError('name', [
-        'name: An object with this field already exists in the current organization',
-      ]);
-    }
+    if (taken) throw duplicate('name');
   };
 
   const list: Middleware = async (ctx) => {
-    const { q, filter, search } = searchExpression(ctx);
+    const { q, filter, search } = listQuery(ctx, filterAttributes);
     const candidates = groupEntries(directory.current())
       .map((entry) => oktaGroup(entry, view))
       .filter(

@@ -20,10 +20,10 @@ export const everyoneGroupId = groupId({ name: 'Everyone' });
 /** Which lifecycle operations Okta offers in each status. */
 const operations: Record<UserStatus, readonly string[]> = {
   STAGED: ['activate', 'deactivate'],
-  PROVISIONED: ['activate', 'reactivate', 'deactivate'],
+  PROVISIONED: ['reactivate', 'deactivate'],
   ACTIVE: ['suspend', 'deactivate', 'expirePassword'],
-  RECOVERY: ['deactivate', 'suspend'],
-  PASSWORD_EXPIRED: ['suspend', 'deactivate'],
+  RECOVERY: ['deactivate'],
+  PASSWORD_EXPIRED: ['expirePassword', 'deactivate'],
   LOCKED_OUT: ['unlock', 'deactivate'],
   SUSPENDED: ['unsuspend', 'deactivate'],
   DEPROVISIONED: ['activate'],

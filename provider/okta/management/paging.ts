@@ -5,6 +5,7 @@
  */
 import type { Context } from 'koa';
 import { OktaApiError } from '../api-error.js';
+import { queryValue } from './query.js';
 
 export interface PageLimits {
   defaultLimit: number;
@@ -12,9 +13,8 @@ export interface PageLimits {
 }
 
 export function readLimit(ctx: Context, limits: PageLimits): number {
-  const raw = ctx.query.limit;
-  if (raw === undefined) return limits.defaultLimit;
-  const text = Array.isArray(raw) ? raw[0] : raw;
+  const text = queryValue(ctx, 'limit');
+  if (text === undefined) return limits.defaultLimit;
   if (!text || !/^\d+$/.test(text) || Number(text) < 1) {
     throw new OktaApiError(400, 'E0000001', 'Api validation failed: limit', {
       causes: ['limit: must be a positive whole number'],
@@ -31,7 +31,8 @@ export function page<T extends { id: string }>(
   limits: PageLimits,
 ): T[] {
   const limit = readLimit(ctx, limits);
-  const after = typeof ctx.query.after === 'string' ? decodeCursor(ctx.query.after) : undefined;
+  const cursor = queryValue(ctx, 'after');
+  const after = cursor === undefined ? undefined : decodeCursor(cursor);
   const sorted = [...items].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   const rest = after === undefined ? sorted : sorted.filter((item) => item.id > after);
   const shown = rest.slice(0, limit);

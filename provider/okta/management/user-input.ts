@@ -3,7 +3,7 @@
  * a password value), checked the way Okta checks it, and turned into the seed's fields.
  */
 import type { SeedUser } from '../../../seed/schema.js';
-import { OktaApiError } from '../api-error.js';
+import { validationError } from './errors.js';
 
 /** Okta's attribute names for the seed's own fields; the rest stay in `profile`. */
 const seedFields: Record<string, keyof SeedUser> = {
@@ -25,9 +25,14 @@ export function withoutProfile(user: SeedUser): Partial<SeedUser> {
   ) as Partial<SeedUser>;
 }
 const emailPattern = /^[^\s@]+@[^\s@]+$/;
+// Okta's custom attributes are flat values or arrays of them; a deep one would overflow the
+// validators' stacks, so it is refused here.
+const maxAttributeDepth = 4;
 
-export function validationError(field: string, causes: string[]): OktaApiError {
-  return new OktaApiError(400, 'E0000001', `Api validation failed: ${field}`, { causes });
+function shallowEnough(value: unknown, depth: number): boolean {
+  if (typeof value !== 'object' || value === null) return true;
+  if (depth === 0) return false;
+  return Object.values(value).every((inner) => shallowEnough(inner, depth - 1));
 }
 
 export function isRecord(value: unknown): value is Record<string, unknown> {
@@ -51,7 +56,7 @@ export function userFromProfile(
     partial && base ? { ...base, profile: { ...base.profile } } : {};
   const extra: Record<string, unknown> = partial && base ? { ...base.profile } : {};
   for (const [name, value] of Object.entries(profile)) {
-    const field = seedFields[name];
+    const field = Object.hasOwn(seedFields, name) ? seedFields[name] : undefined;
     if (field) {
       if (value === null || value === undefined || value === '') {
         if (required.includes(name)) causes.push(`${name}: The field cannot be left blank`);
@@ -63,6 +68,8 @@ export function userFromProfile(
       }
     } else if (value === null) {
       delete extra[name];
+    } else if (!shallowEnough(value, maxAttributeDepth)) {
+      causes.push(`${name}: nests deeper than ${maxAttributeDepth} levels`);
     } else {
       extra[name] = value;
     }
@@ -97,10 +104,4 @@ export function passwordFrom(credentials: unknown): string | undefined {
     throw validationError('password', ['password: Password requirements were not met']);
   }
   return password.value;
-}
-
-export function duplicateLogin(): OktaApiError {
-  return validationError('login', [
-    'login: An object with this field already exists in the current organization',
-  ]);
 }

@@ -3,24 +3,20 @@
  * replace, the lifecycle operations, delete in two steps, and a user's groups.
  */
 import type { Context, Middleware } from 'koa';
+import { groupId } from '../../../seed/groups.js';
 import type { Seed, SeedUser, UserStatus } from '../../../seed/schema.js';
-import { groupId as seedGroupId } from '../../../seed/groups.js';
 import { findUser } from '../../../seed/users.js';
-import { readOktaJson } from '../authn-api.js';
 import { OktaApiError } from '../api-error.js';
+import { readOktaJson } from '../okta-json-body.js';
 import { callerOf } from './api-auth.js';
 import { applyChange, type Directory, now } from './directory.js';
-import { ExpressionError, type Operator, matches, parseExpression } from './expression.js';
+import { duplicate, notFound, validationError, wrongStatus } from './errors.js';
+import { matches } from './expression.js';
 import { newActivationToken, newOktaId } from './ids.js';
-import { groupEntries, oktaGroup, oktaUser, type DirectoryView } from './okta-json.js';
+import { type DirectoryView, groupEntries, oktaGroup, oktaUser } from './okta-json.js';
 import { page } from './paging.js';
-import {
-  duplicateLogin,
-  passwordFrom,
-  userFromProfile,
-  validationError,
-  withoutProfile,
-} from './user-input.js';
+import { listQuery, queryValue } from './query.js';
+import { passwordFrom, userFromProfile, withoutProfile } from './user-input.js';
 
 export interface UsersApiOptions {
   directory: Directory;
@@ -31,7 +27,7 @@ export interface UsersApiOptions {
 }
 
 const userLimits = { defaultLimit: 200, maxLimit: 200 };
-const filterOperators = new Set<Operator>(['eq', 'gt', 'ge', 'lt', 'le']);
+/** What Okta lets a users `filter` name (search may name any attribute). */
 const filterAttributes = new Set([
   'status',
   'lastupdated',
@@ -47,44 +43,75 @@ const filterAttributes = new Set([
   'profile.lastname',
 ]);
 
-export function notFound(what: string, type: 'User' | 'Group'): OktaApiError {
-  return new OktaApiError(404, 'E0000007', `Not found: Resource not found: ${what} (${type})`);
-}
+type Operation = (user: SeedUser, time: string) => SeedUser;
 
-export function wrongStatus(): OktaApiError {
-  return new OktaApiError(
-    403,
-    'E0000038',
-    "This operation is not allowed in the user's current status.",
-  );
-}
+const setStatus = (user: SeedUser, status: UserStatus, time: string): SeedUser => ({
+  ...user,
+  status,
+  statusChanged: time,
+  lastUpdated: time,
+  ...(status === 'ACTIVE' && !user.activated ? { activated: time } : {}),
+});
 
-export function searchExpression(ctx: Context) {
-  const text = (name: string) => {
-    const value = ctx.query[name];
-    return Array.isArray(value) ? value[0] : value;
-  };
-  try {
-    const filter = text('filter');
-    const search = text('search');
-    return {
-      filter:
-        filter === undefined
-          ? undefined
-          : parseExpression(filter, {
-              operators: filterOperators,
-              attributes: (name) => filterAttributes.has(name.toLowerCase()),
-            }),
-      search: search === undefined ? undefined : parseExpression(search),
-      q: text('q')?.toLowerCase(),
-    };
-  } catch (error) {
-    if (!(error instanceof ExpressionError)) throw error;
-    throw new OktaApiError(400, 'E0000031', 'Invalid search criteria.', {
-      causes: [error.message],
-    });
-  }
-}
+/** Okta's lifecycle operations, each allowed from the statuses Okta allows it from. */
+const lifecycle = new Map<string, Operation>([
+  [
+    'activate',
+    (user, time) => {
+      if (user.status === 'ACTIVE') {
+        throw new OktaApiError(
+          403,
+          'E0000016',
+          'Activation failed because the user is already active',
+        );
+      }
+      if (user.status !== 'STAGED' && user.status !== 'DEPROVISIONED') throw wrongStatus();
+      return setStatus(user, user.password === undefined ? 'PROVISIONED' : 'ACTIVE', time);
+    },
+  ],
+  [
+    'reactivate',
+    (user, time) => {
+      if (user.status !== 'PROVISIONED') throw wrongStatus();
+      return { ...user, lastUpdated: time };
+    },
+  ],
+  [
+    'deactivate',
+    (user, time) => {
+      if (user.status === 'DEPROVISIONED') throw wrongStatus();
+      return setStatus(user, 'DEPROVISIONED', time);
+    },
+  ],
+  [
+    'suspend',
+    (user, time) => {
+      if (user.status !== 'ACTIVE') throw wrongStatus();
+      return setStatus(user, 'SUSPENDED', time);
+    },
+  ],
+  [
+    'unsuspend',
+    (user, time) => {
+      if (user.status !== 'SUSPENDED') throw wrongStatus();
+      return setStatus(user, 'ACTIVE', time);
+    },
+  ],
+  [
+    'unlock',
+    (user, time) => {
+      if (user.status !== 'LOCKED_OUT') throw wrongStatus();
+      return setStatus(user, 'ACTIVE', time);
+    },
+  ],
+  [
+    'expire_password',
+    (user, time) => {
+      if (user.status !== 'ACTIVE' && user.status !== 'PASSWORD_EXPIRED') throw wrongStatus();
+      return setStatus(user, 'PASSWORD_EXPIRED', time);
+    },
+  ],
+]);
 
 export function usersApi(options: UsersApiOptions) {
   const { directory, origin } = options;
@@ -98,8 +125,8 @@ export function usersApi(options: UsersApiOptions) {
     ctx.body = oktaUser(user, await view([user]));
   };
 
-  /** The user the path names: an id, a login, or `me` (the API token's user). */
-  const target = (ctx: Context, seed: Seed = directory.current()): SeedUser => {
+  /** The user the path names: an id, a login, or `me` (the caller's own user). */
+  const target = (ctx: Context, seed: Seed): SeedUser => {
     const name = String(ctx.params.user ?? '');
     if (name === 'me') {
       const caller = callerOf(ctx);
@@ -114,7 +141,7 @@ export function usersApi(options: UsersApiOptions) {
     return user;
   };
 
-  /** Replaces the path's user in the latest seed with what `edit` makes of it. */
+  /** Replaces the path's user in the latest seed with what `edit` makes of it (or removes it). */
   const changeUser = async (
     ctx: Context,
     edit: (user: SeedUser, seed: Seed) => SeedUser | undefined,
@@ -133,8 +160,8 @@ export function usersApi(options: UsersApiOptions) {
   };
 
   const list: Middleware = async (ctx) => {
-    const { q, filter, search } = searchExpression(ctx);
-    const users = directory.current().users;
+    const { q, filter, search } = listQuery(ctx, filterAttributes);
+    const { users } = directory.current();
     const shown = await view(users);
     const candidates = users
       .map((user) => oktaUser(user, shown))
@@ -142,10 +169,10 @@ export function usersApi(options: UsersApiOptions) {
         // Okta leaves deactivated users out of a plain list; a filter or search may ask for them.
         if (!filter && !search && user.status === 'DEPROVISIONED') return false;
         if (q !== undefined) {
-          const { firstName, lastName, email } = user.profile as Record<string, string>;
-          if (![firstName, lastName, email].some((value) => value?.toLowerCase().startsWith(q))) {
-            return false;
-          }
+          const { firstName, lastName, email } = user.profile as Record<string, unknown>;
+          const starts = (value: unknown) =>
+            typeof value === 'string' && value.toLowerCase().startsWith(q);
+          if (![firstName, lastName, email].some(starts)) return false;
         }
         return (!filter || matches(filter, user)) && (!search || matches(search, user));
       });
@@ -154,7 +181,7 @@ export function usersApi(options: UsersApiOptions) {
 
   const create: Middleware = async (ctx) => {
     const body = await readOktaJson(ctx);
-    const activate = ctx.query.activate !== 'false';
+    const activate = queryValue(ctx, 'activate') !== 'false';
     const password = passwordFrom(body.credentials);
     const fields = userFromProfile(body.profile, undefined, false);
     const groupIds = body.groupIds ?? [];
@@ -165,19 +192,19 @@ export function usersApi(options: UsersApiOptions) {
     const time = now();
     const status: UserStatus = !activate ? 'STAGED' : password ? 'ACTIVE' : 'PROVISIONED';
     const seed = await applyChange(directory, (latest) => {
-      if (findUser(latest.users, fields.login ?? '')) throw duplicateLogin();
-      const groups = groupEntries(latest);
-      const names = (groupIds as string[]).map((groupId) => {
-        const entry = groups.find((candidate) => seedGroupId(candidate.group) === groupId);
-        if (!entry) {
-          throw validationError('groupIds', [`groupIds: no group with id ${groupId}`]);
-        }
-        return entry;
-      });
+      if (findUser(latest.users, fields.login ?? '')) throw duplicate('login');
+      const entries = groupEntries(latest);
+      const groups = new Set<string>();
+      for (const wanted of groupIds as string[]) {
+        const entry = entries.find((candidate) => groupId(candidate.group) === wanted);
+        if (!entry) throw validationError('groupIds', [`groupIds: no group with id ${wanted}`]);
+        // Everyone holds every user already.
+        if (!entry.builtIn) groups.add(entry.group.name);
+      }
       const user = {
         ...fields,
         id,
-        groups: names.filter((entry) => !entry.builtIn).map((entry) => entry.group.name),
+        groups: [...groups],
         status,
         ...(password === undefined ? {} : { password, passwordChanged: time }),
         created: time,
@@ -188,13 +215,15 @@ export function usersApi(options: UsersApiOptions) {
       return { ...latest, users: [...latest.users, user] };
     });
     const user = seed.users.find((candidate) => candidate.id === id);
-    if (!user) throw new Error('the new user is missing after its change');
+    if (!user) throw new Error('the new user is missing from the seed its change produced');
     await answer(ctx, user);
   };
+
   const get: Middleware = async (ctx) => {
-    await answer(ctx, target(ctx));
+    await answer(ctx, target(ctx, directory.current()));
   };
 
+  /** POST (partial: the attributes given replace theirs) and PUT (the profile replaced whole). */
   const update =
     (partial: boolean): Middleware =>
     async (ctx) => {
@@ -207,91 +236,43 @@ export function usersApi(options: UsersApiOptions) {
       const user = await changeUser(ctx, (current, latest) => {
         let next: SeedUser = current;
         if (body.profile !== undefined) {
-          const fields = userFromProfile(body.profile, current, partial);
           const kept = partial ? current : withoutProfile(current);
-          next = { ...kept, ...fields } as SeedUser;
+          next = { ...kept, ...userFromProfile(body.profile, current, partial) } as SeedUser;
           const login = next.login.toLowerCase();
-          if (
-            latest.users.some(
-              (other) => other.id !== current.id && other.login.toLowerCase() === login,
-            )
-          ) {
-            throw duplicateLogin();
-          }
+          const taken = latest.users.some(
+            (other) => other.id !== current.id && other.login.toLowerCase() === login,
+          );
+          if (taken) throw duplicate('login');
         }
-        if (password !== undefined) {
-          next = { ...next, password, passwordChanged: time };
-        }
+        if (password !== undefined) next = { ...next, password, passwordChanged: time };
         return { ...next, lastUpdated: time };
       });
       if (!user) throw notFound(String(ctx.params.user), 'User');
       await answer(ctx, user);
     };
 
-  const setStatus = (user: SeedUser, status: UserStatus, time: string): SeedUser => ({
-    ...user,
-    status,
-    statusChanged: time,
-    lastUpdated: time,
-    ...(status === 'ACTIVE' && !user.activated ? { activated: time } : {}),
-  });
-
   const activation = (ctx: Context) => {
-    if (ctx.query.sendEmail !== 'false') return {};
+    if (queryValue(ctx, 'sendEmail') !== 'false') return {};
     const activationToken = newActivationToken();
     return { activationUrl: `${origin}/welcome/${activationToken}`, activationToken };
   };
 
-  /** POST /api/v1/users/{id}/lifecycle/{operation}, by Okta's rules for each status. */
-  const lifecycle: Middleware = async (ctx) => {
-    const operation = String(ctx.params.operation);
-    const time = now();
-    const rules: Record<string, (user: SeedUser) => SeedUser> = {
-      activate: (user) => {
-        if (user.status === 'ACTIVE') {
-          throw new OktaApiError(
-            403,
-            'E0000016',
-            'Activation failed because the user is already active',
-          );
-        }
-        return setStatus(user, user.password === undefined ? 'PROVISIONED' : 'ACTIVE', time);
-      },
-      reactivate: (user) => {
-        if (user.status !== 'PROVISIONED') throw wrongStatus();
-        return { ...user, lastUpdated: time };
-      },
-      deactivate: (user) =>
-        user.status === 'DEPROVISIONED' ? user : setStatus(user, 'DEPROVISIONED', time),
-      suspend: (user) => {
-        if (user.status !== 'ACTIVE') throw wrongStatus();
-        return setStatus(user, 'SUSPENDED', time);
-      },
-      unsuspend: (user) => {
-        if (user.status !== 'SUSPENDED') throw wrongStatus();
-        return setStatus(user, 'ACTIVE', time);
-      },
-      unlock: (user) => {
-        if (user.status !== 'LOCKED_OUT') throw wrongStatus();
-        return setStatus(user, 'ACTIVE', time);
-      },
-      expire_password: (user) => {
-        if (user.status !== 'ACTIVE' && user.status !== 'PASSWORD_EXPIRED') throw wrongStatus();
-        return setStatus(user, 'PASSWORD_EXPIRED', time);
-      },
-    };
-    const rule = rules[operation];
-    if (!rule) {
+  /** POST /api/v1/users/{id}/lifecycle/{operation}. */
+  const runLifecycle: Middleware = async (ctx) => {
+    const name = String(ctx.params.operation);
+    const operation = lifecycle.get(name);
+    if (!operation) {
       throw new OktaApiError(
         404,
         'E0000007',
-        `Not found: Resource not found: lifecycle/${operation}; Understudy does not emulate this operation`,
+        `Not found: Resource not found: lifecycle/${name}; Understudy does not emulate this operation`,
       );
     }
-    const user = await changeUser(ctx, (current) => rule(current));
+    const time = now();
+    const user = await changeUser(ctx, (current) => operation(current, time));
     if (!user) throw notFound(String(ctx.params.user), 'User');
-    if (operation === 'expire_password') return answer(ctx, user);
-    ctx.body = operation === 'activate' || operation === 'reactivate' ? activation(ctx) : {};
+    if (name === 'expire_password') return answer(ctx, user);
+    ctx.body = name === 'activate' || name === 'reactivate' ? activation(ctx) : {};
   };
 
   /** The first DELETE deactivates, the second deletes, as on Okta. */
@@ -306,7 +287,7 @@ export function usersApi(options: UsersApiOptions) {
   const groups: Middleware = async (ctx) => {
     const seed = directory.current();
     const user = target(ctx, seed);
-    const shown = { origin, seededAt: options.seededAt, lastLogins: new Map<string, string>() };
+    const shown: DirectoryView = { origin, seededAt: options.seededAt, lastLogins: new Map() };
     ctx.body = groupEntries(seed)
       .filter((entry) => entry.builtIn || user.groups.includes(entry.group.name))
       .map((entry) => oktaGroup(entry, shown));
@@ -318,7 +299,7 @@ export function usersApi(options: UsersApiOptions) {
     get,
     update: update(true),
     replace: update(false),
-    lifecycle,
+    lifecycle: runLifecycle,
     remove,
     groups,
   };

@@ -154,6 +154,46 @@ describe('loadSeed', () => {
   });
 });
 
+describe('seed fields for the Management API and the org authorization server', () => {
+  it("keeps the org authorization server's ids and Okta's built-in group to themselves", async () => {
+    const servers = structuredClone(valid.authorizationServers) as unknown as Entry[];
+    patch(servers, 0, { id: 'org' });
+    expect(await problemsOf({ ...valid, authorizationServers: servers })).toEqual([
+      'authorizationServers[0].id: is a path of the org authorization server (/oauth2/v1, /oauth2/interaction); choose another id',
+    ]);
+    const groups = [...valid.groups, { name: 'Everyone' }];
+    expect(await problemsOf({ ...valid, groups })).toEqual([
+      `groups[${valid.groups.length}].name: is Okta's built-in group of every user, which Understudy provides itself`,
+    ]);
+  });
+
+  it('wants public keys for a private_key_jwt client, and no private parts', async () => {
+    const service = {
+      client_id: 'svc-app',
+      client_name: 'Service',
+      token_endpoint_auth_method: 'private_key_jwt',
+      grant_types: ['client_credentials'],
+    };
+    const index = valid.clients.length;
+    expect(await problemsOf({ ...valid, clients: [...valid.clients, service] })).toEqual([
+      `clients[${index}].jwks: is required for token_endpoint_auth_method "private_key_jwt" (the public keys of its assertions)`,
+    ]);
+    const leaked = { ...service, jwks: { keys: [{ kty: 'RSA', n: 'x', e: 'AQAB', d: 'secret' }] } };
+    expect(await problemsOf({ ...valid, clients: [...valid.clients, leaked] })).toEqual([
+      `clients[${index}].jwks.keys[0].d: is a private key part; the seed holds only the public keys`,
+    ]);
+  });
+
+  it('names an API token whose user is not in the seed', async () => {
+    const apiTokens = [
+      { name: 'ci', token: 'a-token-of-sixteen-chars', user: 'nobody@example.com' },
+    ];
+    expect(await problemsOf({ ...valid, apiTokens })).toEqual([
+      'apiTokens[0].user: no user with id or login "nobody@example.com"',
+    ]);
+  });
+});
+
 describe('formatPath', () => {
   it('writes paths the way a reader would look them up', () => {
     expect(formatPath(['users', 3, 'email'])).toBe('users[3].email');
