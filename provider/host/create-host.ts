@@ -32,6 +32,7 @@ import {
 import type { AdapterFactory } from '../store/memory-adapter.js';
 import type { RevocationList } from '../store/revoked-tokens.js';
 import type { SessionTokenStore } from '../store/session-tokens.js';
+import { CookieKeys } from '../http/cookie-keys.js';
 import { PrecomputedAnswers } from '../http/precomputed-answers.js';
 import { errorBoundary } from './error-boundary.js';
 import { requestGuards } from './request-guards.js';
@@ -83,7 +84,8 @@ export function createHost(options: CreateHostOptions): UnderstudyHost {
   const cookie = { httpOnly: true, sameSite: options.crossSiteCookies ? 'none' : 'lax' } as const;
   const app = new Koa();
   // The providers run on this app's ctx.cookies, so both must sign with the same keys.
-  app.keys = [...keys.cookieSecrets];
+  // Koa hands app.keys to its cookies as they are: a Keygrip-shaped object works as well.
+  app.keys = new CookieKeys(keys.cookieSecrets) as unknown as string[];
   app.silent = true;
 
   const accounts = createAccountStore(seed, options.usersUpdatedAt, options.lastLogins);

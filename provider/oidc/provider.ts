@@ -6,6 +6,7 @@
 import Provider, { type ClientMetadata, type Configuration, type FindAccount } from 'oidc-provider';
 import type { SeedClient } from '../../seed/schema.js';
 import { cspNonce } from '../http/content-security.js';
+import { CookieKeys } from '../http/cookie-keys.js';
 import { ServiceUnavailable, unavailable } from '../http/errors.js';
 import type { AdapterFactory } from '../store/memory-adapter.js';
 import {
@@ -52,7 +53,8 @@ export function createProvider(options: CreateProviderOptions): Provider {
     findAccount: options.findAccount,
     jwks: { keys: keys.signingKeys.map(signingKey) },
     cookies: {
-      keys: [...keys.cookieSecrets],
+      // Keygrip-shaped: oidc-provider takes an instance as well as an array.
+      keys: new CookieKeys(keys.cookieSecrets) as unknown as string[],
       long: { httpOnly: true, sameSite: options.crossSiteCookies ? 'none' : 'lax' },
       short: { httpOnly: true, sameSite: options.crossSiteCookies ? 'none' : 'lax' },
       names: {
