@@ -10,7 +10,8 @@ import { contentSecurityPolicyForData } from './content-security.js';
 interface Stored {
   body: Buffer;
   etag: string;
-  headers: Record<string, string>;
+  /** Flat [name, value, name, value, ...], as writeHead takes them without copying. */
+  headers: string[];
 }
 
 // Hosts are checked before anything is stored; past a few, answers are computed each time.
@@ -39,12 +40,15 @@ export class PrecomputedAnswers {
     headers: Record<string, unknown>,
   ): void {
     if (this.#stored.size >= maxEntries) return;
-    const kept: Record<string, string> = {};
+    const kept: string[] = [];
     for (const [name, value] of Object.entries(headers)) {
-      if (!perAnswer.has(name) && value !== undefined) kept[name] = String(value);
+      if (perAnswer.has(name) || value === undefined || name === 'content-security-policy') {
+        continue;
+      }
+      kept.push(name, String(value));
     }
     // The page nonce of the first answer must not be replayed; JSON needs no script anyway.
-    kept['content-security-policy'] = contentSecurityPolicyForData;
+    kept.push('content-security-policy', contentSecurityPolicyForData);
     this.#stored.set(`${host} ${url}`, { body, etag, headers: kept });
   }
 
@@ -58,11 +62,12 @@ export class PrecomputedAnswers {
     if (req.method !== 'GET') return false;
     const stored = this.#stored.get(`${req.headers.host ?? ''} ${req.url ?? ''}`);
     if (!stored) return false;
-    const headers = { ...stored.headers, 'x-okta-request-id': this.requestId() };
+    const headers = [...stored.headers, 'x-okta-request-id', this.requestId()];
     if (req.headers['if-none-match'] === stored.etag) {
       res.writeHead(304, headers).end();
     } else {
-      res.writeHead(200, { ...headers, 'content-length': stored.body.length }).end(stored.body);
+      headers.push('content-length', String(stored.body.length));
+      res.writeHead(200, headers).end(stored.body);
     }
     return true;
   }
