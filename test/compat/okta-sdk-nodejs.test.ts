@@ -21,7 +21,6 @@ const servicePem = privateKey.export({ format: 'pem', type: 'pkcs8' }).toString(
 
 let provider: TestProvider;
 let orgUrl: string;
-let sdk: okta.Client;
 let web: ReturnType<typeof seededClient>;
 let webConfig: client.Configuration;
 
@@ -37,9 +36,21 @@ beforeAll(async () => {
     jwks: { keys: [jwk] },
     oktaApiScopes: ['okta.users.read', 'okta.users.manage', 'okta.groups.manage'],
   });
+  base.clients?.push({
+    client_id: 'directory-sync',
+    client_name: 'Directory sync (manages users and groups)',
+    token_endpoint_auth_method: 'private_key_jwt',
+    grant_types: ['client_credentials'],
+    jwks: { keys: [jwk] },
+    oktaApiScopes: [
+      'okta.users.read',
+      'okta.users.manage',
+      'okta.groups.read',
+      'okta.groups.manage',
+    ],
+  });
   provider = await startTestProvider({ seed: parseSeed(base), control: true });
   orgUrl = new URL(provider.issuer).origin;
-  sdk = new okta.Client({ orgUrl, token: apiToken });
   web = seededClient(provider.seed, 'web');
   webConfig = await discoverFor(provider.issuer, web);
 });
@@ -81,7 +92,36 @@ const authn = (username: string, password: string) =>
     body: JSON.stringify({ username, password }),
   });
 
-describe('okta-sdk-nodejs with an API token (SSWS)', () => {
+// The same calls, with an API token and as a service app of the org authorization server.
+const modes = [
+  {
+    mode: 'an API token (SSWS)',
+    client: () => new okta.Client({ orgUrl, token: apiToken }),
+    me: 'grace.li@task-vantage.com',
+  },
+  {
+    mode: 'a private_key_jwt service app (PrivateKey)',
+    client: () =>
+      new okta.Client({
+        orgUrl,
+        authorizationMode: 'PrivateKey',
+        clientId: 'directory-sync',
+        scopes: ['okta.users.read', 'okta.users.manage', 'okta.groups.read', 'okta.groups.manage'],
+        privateKey: servicePem,
+        keyId: 'service-key',
+      }),
+    // A service app is no user: it has no `me`.
+    me: undefined,
+  },
+];
+
+describe.each(modes)('okta-sdk-nodejs with $mode', ({ client: makeClient, me: expectedMe }) => {
+  let sdk: okta.Client;
+  beforeAll(async () => {
+    await provider.control?.reset();
+    sdk = makeClient();
+  });
+
   it('creates users with and without a password, with groupIds, and staged', async () => {
     const group = await sdk.groupApi.createGroup({
       group: { profile: { name: 'Auditors', description: 'Reads the books' } },
@@ -118,8 +158,13 @@ describe('okta-sdk-nodejs with an API token (SSWS)', () => {
     const byLogin = await sdk.userApi.getUser({ userId: 'ada@example.com' });
     const byId = await sdk.userApi.getUser({ userId: byLogin.id ?? '' });
     expect(byId.profile?.login).toBe('ada@example.com');
-    const me = await sdk.userApi.getUser({ userId: 'me' });
-    expect(me.profile?.login).toBe('grace.li@task-vantage.com');
+    if (expectedMe) {
+      const me = await sdk.userApi.getUser({ userId: 'me' });
+      expect(me.profile?.login).toBe(expectedMe);
+    } else {
+      const me = await apiError(sdk.userApi.getUser({ userId: 'me' }));
+      expect([me.status, me.errorCode]).toEqual([404, 'E0000007']);
+    }
   });
 
   it('lists with q, filter and search across pages, following the next links', async () => {
@@ -404,6 +449,7 @@ describe('the Management API on the wire', () => {
 
   it('goes back to the seed on the control API reset', async () => {
     await provider.control?.reset();
+    const sdk = new okta.Client({ orgUrl, token: apiToken });
     const users = await all(await sdk.userApi.listUsers({}));
     expect(users.length).toBe(provider.seed.users.length);
   });
