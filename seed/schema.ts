@@ -4,6 +4,7 @@
  * checked together.
  */
 import { z } from 'zod';
+import { oktaApiScopes } from './okta-api-scopes.js';
 
 const oktaId = (prefix: string) =>
   z
@@ -61,14 +62,6 @@ const scopeToken = z.string().regex(/^[\x21\x23-\x5B\x5D-\x7E]+$/, 'must be a va
 // The org authorization server answers at /oauth2/v1/*, and its pages at /oauth2/interaction.
 // (and 'org' is its id for its storage and cookies)
 const reservedServerIds = new Set(['v1', 'interaction', 'debug', 'org']);
-
-/** The scopes of Okta's own APIs, which an app may be granted at the org authorization server. */
-export const oktaApiScopes = [
-  'okta.users.read',
-  'okta.users.manage',
-  'okta.groups.read',
-  'okta.groups.manage',
-] as const;
 
 export const authorizationServerSchema = z.strictObject({
   id: z

@@ -10,12 +10,8 @@ import Router from '@koa/router';
 import type { Middleware } from 'koa';
 import compose from 'koa-compose';
 import type Provider from 'oidc-provider';
-import {
-  oktaApiScopes,
-  type Seed,
-  type SeedAuthorizationServer,
-  type SeedClient,
-} from '../../seed/schema.js';
+import { oktaApiScopes } from '../../seed/okta-api-scopes.js';
+import type { Seed, SeedAuthorizationServer, SeedClient } from '../../seed/schema.js';
 import { publicJwk, type KeyMaterial } from '../oidc/keys.js';
 import { unavailable } from '../http/errors.js';
 import { type AccountStore, claimsByScope } from '../oidc/accounts.js';
