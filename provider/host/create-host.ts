@@ -94,11 +94,8 @@ export function createHost(options: CreateHostOptions): UnderstudyHost {
   const servers = new Map<string, Middleware>();
   const answers = new PrecomputedAnswers();
   const orgServer = orgAuthorizationServer(issuerBase);
-  let orgRoutes: Middleware | undefined;
-  let orgProvider: Provider | undefined;
 
-  for (const server of [...seed.authorizationServers, orgServer]) {
-    const isOrg = server === orgServer;
+  const buildServer = (server: SeedAuthorizationServer, isOrg: boolean) => {
     const prefix = isOrg ? orgServerMountPath : authorizationServerPath(server.id);
     const issuer = isOrg ? issuerBase : `${issuerBase}${prefix}`;
     const revoked = options.revokedFor(server.id);
@@ -134,16 +131,20 @@ export function createHost(options: CreateHostOptions): UnderstudyHost {
       before: options.before && ((route) => options.before?.(route, server)),
       autoLogin: options.autoLogin,
     });
-    if (isOrg) {
-      orgRoutes = routes;
-      orgProvider = provider;
-      continue;
-    }
-    issuers.set(server.id, issuer);
-    providers.set(server.id, provider);
-    servers.set(prefix, routes);
+    return { provider, routes, issuer, prefix };
+  };
+
+  for (const server of seed.authorizationServers) {
+    const built = buildServer(server, false);
+    issuers.set(server.id, built.issuer);
+    providers.set(server.id, built.provider);
+    servers.set(built.prefix, built.routes);
   }
-  if (!orgRoutes || !orgProvider) throw new Error('the org authorization server was not built');
+  // The org server is built on its first request: most apps never call it, and a provider
+  // costs milliseconds of every start and of every rebuild.
+  let orgBuilt: ReturnType<typeof buildServer> | undefined;
+  const orgRoutes: Middleware = (ctx, next) =>
+    (orgBuilt ??= buildServer(orgServer, true)).routes(ctx, next);
 
   const root = new Router();
   root.get('health', '/health', (ctx) => {
@@ -151,11 +152,12 @@ export function createHost(options: CreateHostOptions): UnderstudyHost {
     ctx.body = { status: 'ok' };
   });
   const [first] = seed.authorizationServers;
-  const org = oktaOrgRoutes({
+  const orgApis = oktaOrgRoutes({
     issuerBase,
     seed,
     accounts,
-    providers: [...providers.values(), orgProvider],
+    // The org server's sessions count too, once it has any.
+    providers: () => [...providers.values(), ...(orgBuilt ? [orgBuilt.provider] : [])],
     sessionTokens,
     cookie,
     verificationPath:
@@ -180,7 +182,7 @@ export function createHost(options: CreateHostOptions): UnderstudyHost {
   app.use(root.routes());
   for (const middleware of options.use ?? []) app.use(middleware);
   app.use(mountAuthorizationServers(servers, orgRoutes));
-  app.use(org);
+  app.use(orgApis);
   app.use((ctx) => {
     throw new OktaNotFound(ctx.method, ctx.path);
   });

@@ -29,7 +29,7 @@ export interface OktaOrgRoutesOptions {
   seed: Seed;
   accounts: AccountStore;
   /** The authorization servers' providers; the first one holds sessions the org routes start. */
-  providers: readonly Provider[];
+  providers: () => readonly Provider[];
   sessionTokens: SessionTokenStore;
   cookie: SessionCookieOptions;
   /** Where the first authorization server verifies device codes. */
@@ -86,7 +86,7 @@ export function oktaOrgRoutes(options: OktaOrgRoutesOptions): Middleware {
     cors,
     sessions.refresh,
   );
-  const [first] = providers;
+  const [first] = providers();
   if (first) {
     route(
       '/login/sessionCookieRedirect',

@@ -17,7 +17,7 @@ import {
 
 export interface SessionsApiOptions {
   /** The authorization servers' providers, first one first: whose session this is. */
-  providers: readonly Provider[];
+  providers: () => readonly Provider[];
   accounts: AccountStore;
   orgId: string;
   sessionTtlSeconds: number;
@@ -28,7 +28,7 @@ export interface SessionsApiOptions {
 
 export function sessionsApi(options: SessionsApiOptions) {
   const current = async (ctx: Context) => {
-    for (const provider of options.providers) {
+    for (const provider of options.providers()) {
       const session = await findBrowserSession(provider, ctx);
       if (session) return { provider, session };
     }
@@ -82,7 +82,7 @@ export function sessionsApi(options: SessionsApiOptions) {
   // Okta has one session per browser; here each authorization server has its own: end all.
   const close: Middleware = async (ctx) => {
     await current(ctx);
-    for (const provider of options.providers) {
+    for (const provider of options.providers()) {
       const session = await findBrowserSession(provider, ctx);
       if (session) await endBrowserSession(provider, ctx, session, options.cookie);
     }
