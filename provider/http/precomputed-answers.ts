@@ -14,15 +14,19 @@ interface Stored {
   headers: string[];
 }
 
-// Hosts are checked before anything is stored; past a few, answers are computed each time.
+// Hosts are checked before anything is stored, and URLs with a query are not; past a few
+// host and path pairs, answers are computed each time.
 const maxEntries = 32;
-// Headers that belong to one answer, not to the document.
+// Headers that belong to one answer, not to the document: CORS echoes each caller's Origin,
+// and a page nonce must not be replayed.
 const perAnswer = new Set([
   'x-okta-request-id',
   'content-length',
   'date',
   'connection',
   'keep-alive',
+  'vary',
+  'content-security-policy',
 ]);
 
 export class PrecomputedAnswers {
@@ -31,7 +35,7 @@ export class PrecomputedAnswers {
   readonly #requestIdPrefix = randomUUID().replaceAll('-', '').slice(0, 12);
   #requests = 0;
 
-  /** Keeps what Koa answered for `host` + `url`, headers and all. */
+  /** Keeps what Koa answered for `host` + `url` (the raw Host header and path), headers and all. */
   remember(
     host: string,
     url: string,
@@ -39,15 +43,16 @@ export class PrecomputedAnswers {
     etag: string,
     headers: Record<string, unknown>,
   ): void {
-    if (this.#stored.size >= maxEntries) return;
+    // A query changes nothing here, so a cache-busting one is not worth a place.
+    if (this.#stored.size >= maxEntries || url.includes('?')) return;
     const kept: string[] = [];
     for (const [name, value] of Object.entries(headers)) {
-      if (perAnswer.has(name) || value === undefined || name === 'content-security-policy') {
+      if (perAnswer.has(name) || name.startsWith('access-control-') || value === undefined) {
         continue;
       }
       kept.push(name, String(value));
     }
-    // The page nonce of the first answer must not be replayed; JSON needs no script anyway.
+    // JSON needs no script or style: nothing may load, and nothing may frame it.
     kept.push('content-security-policy', contentSecurityPolicyForData);
     this.#stored.set(`${host} ${url}`, { body, etag, headers: kept });
   }
@@ -62,8 +67,17 @@ export class PrecomputedAnswers {
     if (req.method !== 'GET') return false;
     const stored = this.#stored.get(`${req.headers.host ?? ''} ${req.url ?? ''}`);
     if (!stored) return false;
-    const headers = [...stored.headers, 'x-okta-request-id', this.requestId()];
-    if (req.headers['if-none-match'] === stored.etag) {
+    const headers = [
+      ...stored.headers,
+      // oidc-provider's CORS for these public documents: any origin, echoed.
+      'access-control-allow-origin',
+      req.headers.origin ?? '*',
+      'vary',
+      'Origin',
+      'x-okta-request-id',
+      this.requestId(),
+    ];
+    if (matchesEtag(req.headers['if-none-match'], stored.etag)) {
       res.writeHead(304, headers).end();
     } else {
       headers.push('content-length', String(stored.body.length));
@@ -71,4 +85,13 @@ export class PrecomputedAnswers {
     }
     return true;
   }
+}
+
+/** If-None-Match's weak comparison: any listed tag, W/ or not, or `*`. */
+function matchesEtag(header: string | undefined, etag: string): boolean {
+  if (!header) return false;
+  return header
+    .split(',')
+    .map((tag) => tag.trim().replace(/^W\//, ''))
+    .some((tag) => tag === etag || tag === '*');
 }

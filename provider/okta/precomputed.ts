@@ -19,7 +19,8 @@ export function precomputed(answers: PrecomputedAnswers, cacheControl: string): 
     ctx.set('cache-control', cacheControl);
     ctx.set('etag', etag);
     ctx.body = body;
-    answers.remember(ctx.host, ctx.originalUrl, body, etag, ctx.response.headers);
+    // The raw Host header, as the replay looks it up.
+    answers.remember(ctx.get('host'), ctx.originalUrl, body, etag, ctx.response.headers);
     if (ctx.fresh) {
       ctx.status = 304;
       ctx.body = null;

@@ -50,6 +50,22 @@ describe('precomputed discovery and JWKS', () => {
     expect(keys.map((key) => key.kid)).toContain(kid);
   });
 
+  it("answers each caller's origin, whoever asked first, and revalidates weak and listed tags", async () => {
+    const url = `${provider.issuer}/v1/keys`;
+    const first = await fetch(url, { headers: { origin: 'http://spa-a.test:3000' } });
+    expect(first.headers.get('access-control-allow-origin')).toBe('http://spa-a.test:3000');
+    const other = await fetch(url, { headers: { origin: 'http://spa-b.test:3000' } });
+    expect(other.headers.get('access-control-allow-origin')).toBe('http://spa-b.test:3000');
+    expect(other.headers.get('vary')).toMatch(/origin/i);
+    const none = await fetch(url);
+    expect(none.headers.get('access-control-allow-origin')).toBe('*');
+    const etag = none.headers.get('etag') ?? '';
+    for (const tag of [`W/${etag}`, `"other", ${etag}`, '*']) {
+      expect((await fetch(url, { headers: { 'if-none-match': tag } })).status, tag).toBe(304);
+    }
+    expect((await fetch(url, { headers: { 'if-none-match': '"other"' } })).status).toBe(200);
+  });
+
   it('keeps the discovery of each host it was asked on apart', async () => {
     const port = new URL(provider.issuer).port;
     const path = '/oauth2/default/.well-known/openid-configuration';
