@@ -154,11 +154,14 @@ function sideBySide(data) {
   const out = [
     '## Side by side',
     '',
+    'The goals are the ones issue 14 set; where a goal is not met, the row says so.',
+    '',
     `${data.rounds} round${data.rounds === 1 ? '' : 's'} on ${data.machine}, Node ${data.node}, the order of the servers rotated each`,
     `round; loads of ${data.loadSeconds} s on loopback; CPU is the server's own (\`/proc/<pid>/stat\`).`,
-    'Each figure is the median of the rounds; a ratio is Understudy over oauth2-mock-server, taken',
+    'Each figure is the median of the rounds (of those not refused); a ratio is Understudy over oauth2-mock-server, taken',
     'inside each round. oauth2-mock-server has no login page (a login is its authorize redirect',
-    'and the code exchange); the stock oidc-provider shows its development login and consent pages.',
+    'and the code exchange) and starts with a key saved once, as Understudy keeps its keys; the',
+    'stock oidc-provider shows its development login and consent pages.',
     '',
     '| figure | oauth2-mock-server | stock oidc-provider | Understudy | goal | met |',
     '| --- | --- | --- | --- | --- | --- |',
@@ -187,7 +190,7 @@ function sideBySide(data) {
   out.push('');
   if (data.refused.length > 0) {
     out.push(
-      `Refused (other processes used the CPU while measured): ${data.refused.join('; ')}.`,
+      `Figures refused (other processes used the CPU, or operations failed): ${data.refused.join('; ')}.`,
       '',
     );
   }

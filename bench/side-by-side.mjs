@@ -5,8 +5,8 @@
 // figure taken while something else used the CPU is measured again, and refused if it stays
 // disturbed. Writes bench/side-by-side.json; bench/report.mjs makes bench/RESULTS.md of it.
 import { execFileSync, spawn } from 'node:child_process';
-import { createHash, randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash, generateKeyPairSync, randomBytes } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -28,10 +28,13 @@ const [firstUser] = seed.users;
 /** How to start each server and talk to it. */
 const servers = {
   'oauth2-mock-server': {
-    command: (port) => [
+    // With a key saved once, as Understudy keeps its keys: no key generation in its start.
+    command: (port, dataDir) => [
       join(bench, 'node_modules/oauth2-mock-server/dist/oauth2-mock-server.mjs'),
       '-p',
       String(port),
+      '--jwk',
+      mockKeyFile(dataDir),
     ],
     paths: {
       discovery: '/.well-known/openid-configuration',
@@ -87,6 +90,21 @@ const servers = {
   },
 };
 
+function mockKeyFile(dataDir) {
+  const file = join(dataDir, 'mock-key.json');
+  if (!existsSync(file)) {
+    const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const jwk = {
+      ...privateKey.export({ format: 'jwk' }),
+      kid: 'bench-mock',
+      alg: 'RS256',
+      use: 'sig',
+    };
+    writeFileSync(file, JSON.stringify(jwk));
+  }
+  return file;
+}
+
 // ---- processes and the CPU they use -------------------------------------------------------
 
 const procTicks = (pid) => {
@@ -96,8 +114,9 @@ const procTicks = (pid) => {
 const machineTicks = () => {
   const [, ...values] = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/);
   const [user, nice, system, idle, iowait, irq, softirq, steal] = values.map(Number);
+  // irq and softirq are left out: loopback traffic of the load itself lands there.
   return {
-    busy: user + nice + system + irq + softirq + steal,
+    busy: user + nice + system + steal,
     all: user + nice + system + idle + iowait + irq + softirq + steal,
   };
 };
@@ -406,7 +425,11 @@ async function measureServer(name, port) {
       const tokens = await measured(pid, () => load(32, clientCredentials(name, port)));
       figures.clientCredentials = rate(tokens);
       const counter = { requests: 0 };
-      const logins = await measured(pid, () => load(16, loginFlow(name, port, counter)));
+      const logins = await measured(pid, () => {
+        // A load measured again counts its own requests only.
+        counter.requests = 0;
+        return load(16, loginFlow(name, port, counter));
+      });
       figures.login = {
         ...rate(logins),
         requestsPerFlow: counter.requests / Math.max(1, logins.count + logins.failures),
@@ -422,23 +445,27 @@ async function measureServer(name, port) {
   return figures;
 }
 
+/** A load's figures; none at all when it was disturbed or anything in it failed. */
 function rate(result) {
-  const perSecond = result.count / result.seconds;
+  const refused =
+    result.refused ??
+    (result.failures > 0
+      ? `${result.failures} operations failed (first: ${result.firstError})`
+      : undefined);
+  if (refused) return { refused, failures: result.failures };
   return {
-    perSecond,
-    cpuMicrosPerOp: result.refused
-      ? undefined
-      : (result.serverCpuSeconds * 1e6) / Math.max(1, result.count),
+    perSecond: result.count / result.seconds,
+    cpuMicrosPerOp: (result.serverCpuSeconds * 1e6) / result.count,
     p50Ms: result.p50,
     p99Ms: result.p99,
-    failures: result.failures,
-    ...(result.firstError ? { firstError: result.firstError } : {}),
-    ...(result.refused ? { refused: result.refused } : {}),
+    failures: 0,
   };
 }
 const median = (values) => {
   const defined = values.filter((value) => value !== undefined).sort((a, b) => a - b);
-  return defined.length ? defined[Math.floor(defined.length / 2)] : undefined;
+  if (defined.length === 0) return undefined;
+  const middle = Math.floor(defined.length / 2);
+  return defined.length % 2 ? defined[middle] : (defined[middle - 1] + defined[middle]) / 2;
 };
 
 // ---- the run ---------------------------------------------------------------------------------
@@ -508,7 +535,7 @@ const refused = results.flatMap((round, i) =>
   Object.entries(round).flatMap(([name, figures]) =>
     ['discovery', 'clientCredentials', 'login']
       .filter((k) => figures[k]?.refused)
-      .map((k) => `round ${i + 1}, ${name}, ${k}`),
+      .map((k) => `round ${i + 1}, ${name}, ${k}: ${figures[k].refused}`),
   ),
 );
 const output = {
