@@ -45,7 +45,9 @@ const httpWithoutFacade = {
   name: 'http-without-facade',
   setup(plugin) {
     plugin.onResolve({ filter: /^(node:)?http$/ }, (args) =>
-      args.kind === 'import-statement' ? { path: 'node:http', namespace: 'http-module' } : undefined,
+      args.kind === 'import-statement'
+        ? { path: 'node:http', namespace: 'http-module' }
+        : undefined,
     );
     plugin.onLoad({ filter: /.*/, namespace: 'http-module' }, () => ({
       contents: [
