@@ -5,6 +5,7 @@
  */
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { getHeapStatistics } from 'node:v8';
 import { defaultSeedPath, loadSeed, SeedError } from '../../seed/load.js';
 import { renderBanner } from './banner.js';
 import { isLoopbackHost, parseProviderArgs, UsageError, usage } from '../config.js';
@@ -54,6 +55,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     throw error;
   }
 
+  warnIfHeapTooSmall(config.maxSessions, config.redisUrl !== undefined);
   let running: RunningProvider | undefined;
   let caPath: string | undefined;
   try {
@@ -136,3 +138,18 @@ async function writeReadyFile(file: string, running: RunningProvider): Promise<v
 
 const exitCode = await main(process.argv.slice(2));
 if (exitCode !== 0) process.exitCode = exitCode;
+
+/** The bin caps V8's heap; a much larger --max-sessions than the default needs more. */
+function warnIfHeapTooSmall(maxSessions: number, redis: boolean): void {
+  if (redis) return;
+  // What a full in-memory store holds per session, with its grant, code and indexes (the soak
+  // benchmark measures about 3 KiB), with room to spare.
+  const heapBytesPerSession = 6 * 1024;
+  const limit = getHeapStatistics().heap_size_limit;
+  const needed = maxSessions * heapBytesPerSession;
+  if (needed <= limit * 0.75) return;
+  const mib = (bytes: number) => Math.ceil(bytes / 2 ** 20);
+  console.warn(
+    `understudy: WARNING: --max-sessions ${maxSessions} may need about ${mib(needed)} MiB of heap, and this process may use ${mib(limit)} MiB; start it as node --max-old-space-size=${mib(needed * 1.5)} $(command -v understudy)`,
+  );
+}
