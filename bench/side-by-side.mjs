@@ -11,7 +11,6 @@ import { Agent, request } from 'node:http';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { binNodeFlags } from './bin-flags.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const bench = join(root, 'bench');
@@ -64,9 +63,7 @@ const servers = {
     user: { username: 'bench-user', password: 'any' },
   },
   understudy: {
-    // With the flags of the bin's shebang: the server as `npx oidc-understudy` starts it.
     command: (port, dataDir) => [
-      ...binNodeFlags(join(root, 'dist/bin/understudy.js')),
       join(root, 'dist/bin/understudy.js'),
       '--port',
       String(port),

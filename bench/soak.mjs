@@ -9,7 +9,6 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { binNodeFlags } from './bin-flags.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const cli = join(root, 'dist/bin/understudy.js');
@@ -29,8 +28,7 @@ const users = seed.users.map((user) => user.id);
 const rssMiB = (pid) =>
   Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
 
-// The bin's own flags, then (for the capped run) a smaller old-space limit, which wins.
-const heapFlags = [...binNodeFlags(cli), ...(heapMiB ? [`--max-old-space-size=${heapMiB}`] : [])];
+const heapFlags = heapMiB ? [`--max-old-space-size=${heapMiB}`] : [];
 const probe = ['--expose-gc', `--import=${join(root, 'bench/heap-probe.mjs')}`];
 const child = spawn(
   process.execPath,

@@ -6,12 +6,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { binNodeFlags } from './bin-flags.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const cli = join(root, 'dist/bin/understudy.js');
-// As the bin's shebang starts it.
-const flags = binNodeFlags(cli);
 const runs = Number(process.env.BENCH_RUNS ?? 20);
 const port = 45_000 + (process.pid % 1000);
 const dataDir = mkdtempSync(join(tmpdir(), 'understudy-bench-'));
@@ -20,13 +17,9 @@ const discovery = `http://localhost:${port}/oauth2/default/.well-known/openid-co
 
 async function startOnce() {
   const started = performance.now();
-  const child = spawn(
-    process.execPath,
-    [...flags, cli, '--port', String(port), '--data-dir', dataDir],
-    {
-      stdio: ['ignore', 'ignore', 'inherit'],
-    },
-  );
+  const child = spawn(process.execPath, [cli, '--port', String(port), '--data-dir', dataDir], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
   try {
     for (;;) {
       try {

@@ -106,16 +106,7 @@ await build({
 
 // The bin is a two-line loader so V8's compile cache (a no-op on runtimes without it) covers
 // the whole bundle: on later starts the bundle is not parsed and compiled again.
-//
-// The old-space limit is set because V8 sizes how far a heap may grow past what is live by
-// that limit: on a machine with lots of memory it defaults to gigabytes and V8 lets the heap
-// grow to four times the live size, so a long-lived instance holds a few hundred MiB it does
-// not use. The store is bounded (--max-sessions), and 1.5 GiB holds it many times over; below
-// 2 GiB V8 grows the heap by less than twice (the soak in bench/RESULTS.md: about 110 MiB
-// less RSS, flat after the store fills, and no slower). `env -S` passes the flag on Linux and
-// macOS, and npm's Windows shims read it too.
-const binNodeFlags = ['--max-old-space-size=1536'];
-const loader = `#!/usr/bin/env -S node ${binNodeFlags.join(' ')}
+const loader = `#!/usr/bin/env node
 import module from 'node:module';
 module.enableCompileCache?.();
 await import('./cli-bundle.js');
