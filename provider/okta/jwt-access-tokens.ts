@@ -4,7 +4,7 @@
  * here with Okta's response shapes; everything else (opaque refresh tokens) goes on to the
  * provider.
  */
-import { createLocalJWKSet, decodeJwt, type JWTPayload, jwtVerify } from 'jose';
+import { decodeJwt } from 'jose';
 import type { Context, Middleware } from 'koa';
 import type { SeedClient } from '../../seed/schema.js';
 import { originAllowed } from '../http/client-origins.js';
@@ -12,6 +12,7 @@ import { UnderstudyError } from '../http/errors.js';
 import { readFormBody } from '../http/form-body.js';
 import { requestOrigin } from '../http/request-origin.js';
 import { type AccountStore, claimsByScope } from '../oidc/accounts.js';
+import { accessTokenVerifier } from './access-token-verifier.js';
 import { authenticateClient } from './client-auth.js';
 import type { RevocationList } from '../store/revoked-tokens.js';
 
@@ -24,14 +25,6 @@ export interface JwtAccessTokenOptions {
   revoked: RevocationList;
 }
 
-interface OktaAccessToken extends JWTPayload {
-  jti: string;
-  exp: number;
-  cid?: string;
-  uid?: string;
-  scp?: string[];
-}
-
 const jwsPattern = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
 
 export function jwtAccessTokenEndpoints(options: JwtAccessTokenOptions): {
@@ -39,28 +32,7 @@ export function jwtAccessTokenEndpoints(options: JwtAccessTokenOptions): {
   introspection: Middleware;
   revocation: Middleware;
 } {
-  const keySet = createLocalJWKSet(options.publicKeys as Parameters<typeof createLocalJWKSet>[0]);
-
-  async function verify(
-    token: string,
-    ignoreExpiration = false,
-  ): Promise<OktaAccessToken | undefined> {
-    try {
-      const { payload } = await jwtVerify<OktaAccessToken>(token, keySet, {
-        issuer: options.issuer,
-        audience: options.audience,
-        algorithms: ['RS256'],
-        // Date.now(), not new Date(): the control API's clock shift moves Date.now().
-        ...(ignoreExpiration
-          ? { currentDate: new Date(0) }
-          : { clockTolerance: 15, currentDate: new Date(Date.now()) }),
-      });
-      if (typeof payload.jti !== 'string' || typeof payload.exp !== 'number') return undefined;
-      return payload;
-    } catch {
-      return undefined;
-    }
-  }
+  const verify = accessTokenVerifier({ ...options, publicKeys: options.publicKeys.keys });
 
   /** What the provider's CORS would do for these answers, which never reach it. */
   function allowOrigin(ctx: Context, client: SeedClient | undefined) {
