@@ -15,6 +15,7 @@ import type { LastLoginStore } from '../store/last-logins.js';
 import {
   authorizationServerPath,
   type Directory,
+  nextRequestId,
   oktaRequestId,
   orgAccessTokenVerifier,
   OktaNotFound,
@@ -188,7 +189,9 @@ export function createHost(options: CreateHostOptions): UnderstudyHost {
   });
   const callback = app.callback();
   const listener: RequestListener = (req, res) => {
-    if (!answers.serve(req, res)) void callback(req, res);
+    if (!answers.serve(req, res, () => ['x-okta-request-id', nextRequestId()])) {
+      void callback(req, res);
+    }
   };
   return { app, listener, issuers, providers };
 }

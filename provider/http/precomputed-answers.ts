@@ -3,7 +3,6 @@
  * and headers Koa produced the first time for each host they were asked on, and replayed
  * straight from the Node request, before Koa: the most fetched documents cost the least.
  */
-import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { contentSecurityPolicyForData } from './content-security.js';
 
@@ -31,10 +30,6 @@ const perAnswer = new Set([
 
 export class PrecomputedAnswers {
   readonly #stored = new Map<string, Stored>();
-  // A process-wide prefix and a counter: unique request ids without random bytes per request.
-  readonly #requestIdPrefix = randomUUID().replaceAll('-', '').slice(0, 12);
-  #requests = 0;
-
   /** Keeps what Koa answered for `host` + `url` (the raw Host header and path), headers and all. */
   remember(
     host: string,
@@ -57,13 +52,11 @@ export class PrecomputedAnswers {
     this.#stored.set(`${host} ${url}`, { body, etag, headers: kept });
   }
 
-  requestId(): string {
-    this.#requests += 1;
-    return `${this.#requestIdPrefix}${this.#requests.toString(36)}`;
-  }
-
-  /** Answers a GET it has the bytes for; false when Koa must answer. */
-  serve(req: IncomingMessage, res: ServerResponse): boolean {
+  /**
+   * Answers a GET it has the bytes for, with `ownHeaders` (flat, like the stored ones) that
+   * belong to this answer alone; false when Koa must answer.
+   */
+  serve(req: IncomingMessage, res: ServerResponse, ownHeaders: () => string[]): boolean {
     if (req.method !== 'GET') return false;
     const stored = this.#stored.get(`${req.headers.host ?? ''} ${req.url ?? ''}`);
     if (!stored) return false;
@@ -74,8 +67,7 @@ export class PrecomputedAnswers {
       req.headers.origin ?? '*',
       'vary',
       'Origin',
-      'x-okta-request-id',
-      this.requestId(),
+      ...ownHeaders(),
     ];
     if (matchesEtag(req.headers['if-none-match'], stored.etag)) {
       res.writeHead(304, headers).end();

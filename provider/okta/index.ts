@@ -10,7 +10,7 @@ export { revokingGrantJwts } from './jwt-grant-revocation.js';
 export { oktaOrgRoutes } from './org-routes.js';
 export type { Directory } from './management/directory.js';
 export { orgAccessTokenVerifier } from './management/org-access-tokens.js';
-export { oktaRequestId } from './request-id.js';
+export { nextRequestId, oktaRequestId } from './request-id.js';
 export {
   authorizationServerPath,
   oktaRoutes,
