@@ -16,6 +16,15 @@ export interface Directory {
   readonly lastLogins: LastLoginStore;
 }
 
+/** What the Users and Groups APIs are built from. */
+export interface ManagementApiOptions {
+  directory: Directory;
+  /** e.g. http://localhost:4000, for the _links. */
+  origin: string;
+  /** When the seed was loaded: the dates of users and groups the seed dates not. */
+  seededAt: string;
+}
+
 /** A change whose result the seed's schema refuses is the caller's 400, with what is wrong. */
 export async function applyChange(
   directory: Directory,

@@ -9,7 +9,7 @@ import type { Seed, SeedGroup } from '../../../seed/schema.js';
 import { findUser } from '../../../seed/users.js';
 import { OktaApiError } from '../api-error.js';
 import { readOktaJson } from '../okta-json-body.js';
-import { applyChange, type Directory, now } from './directory.js';
+import { applyChange, type ManagementApiOptions, now } from './directory.js';
 import { duplicate, forbidden, notFound, validationError } from './errors.js';
 import { matches } from './expression.js';
 import { newOktaId } from './ids.js';
@@ -18,18 +18,12 @@ import { page } from './paging.js';
 import { listQuery } from './query.js';
 import { isRecord } from './user-input.js';
 
-export interface GroupsApiOptions {
-  directory: Directory;
-  origin: string;
-  seededAt: string;
-}
-
 const groupLimits = { defaultLimit: 10_000, maxLimit: 10_000 };
 /** What Okta lets a groups `filter` name (search may name any attribute). */
 const filterAttributes = new Set(['type', 'id', 'created', 'lastupdated', 'lastmembershipupdated']);
 const memberLimits = { defaultLimit: 1_000, maxLimit: 1_000 };
 
-export function groupsApi(options: GroupsApiOptions) {
+export function groupsApi(options: ManagementApiOptions) {
   const { directory, origin, seededAt } = options;
   const view = { origin, seededAt, lastLogins: new Map<string, string>() };
 

@@ -9,7 +9,7 @@ import { findUser } from '../../../seed/users.js';
 import { OktaApiError } from '../api-error.js';
 import { readOktaJson } from '../okta-json-body.js';
 import { callerOf } from './api-auth.js';
-import { applyChange, type Directory, now } from './directory.js';
+import { applyChange, type ManagementApiOptions, now } from './directory.js';
 import { duplicate, notFound, validationError, wrongStatus } from './errors.js';
 import { matches } from './expression.js';
 import { newActivationToken, newOktaId } from './ids.js';
@@ -17,14 +17,6 @@ import { type DirectoryView, groupEntries, oktaGroup, oktaUser } from './okta-js
 import { page } from './paging.js';
 import { listQuery, queryValue } from './query.js';
 import { passwordFrom, userFromProfile, withoutProfile } from './user-input.js';
-
-export interface UsersApiOptions {
-  directory: Directory;
-  /** e.g. http://localhost:4000, for the _links. */
-  origin: string;
-  /** When the seed was loaded: the dates of a seeded user the seed dates not. */
-  seededAt: string;
-}
 
 const userLimits = { defaultLimit: 200, maxLimit: 200 };
 /** What Okta lets a users `filter` name (search may name any attribute). */
@@ -113,7 +105,7 @@ const lifecycle = new Map<string, Operation>([
   ],
 ]);
 
-export function usersApi(options: UsersApiOptions) {
+export function usersApi(options: ManagementApiOptions) {
   const { directory, origin } = options;
 
   const view = async (users: readonly SeedUser[]): Promise<DirectoryView> => ({
