@@ -4,12 +4,23 @@
  * to it), no MIME sniffing, no referrer, and X-Frame-Options for browsers without CSP.
  */
 import type { Middleware } from 'koa';
-import { cspNonce } from '../http/content-security.js';
+import { contentSecurityPolicyForData, cspNonce } from '../http/content-security.js';
+
+const fixed = [
+  ['x-content-type-options', 'nosniff'],
+  ['referrer-policy', 'no-referrer'],
+  ['x-frame-options', 'DENY'],
+] as const;
 
 export const securityHeaders: Middleware = async (ctx, next) => {
   cspNonce(ctx);
-  ctx.set('x-content-type-options', 'nosniff');
-  ctx.set('referrer-policy', 'no-referrer');
-  ctx.set('x-frame-options', 'DENY');
+  for (const [name, value] of fixed) ctx.set(name, value);
   await next();
 };
+
+/** The same for data answered before Koa (flat, as writeHead takes them): no page, no nonce. */
+export const securityHeaderPairs: readonly string[] = [
+  'content-security-policy',
+  contentSecurityPolicyForData,
+  ...fixed.flat(),
+];

@@ -25,7 +25,8 @@ export function replaceFormBody(ctx: Context, form: URLSearchParams): void {
   ctx.req = replayable(ctx.req, body);
 }
 
-function replayable(req: IncomingMessage, body: Buffer): IncomingMessage {
+/** `req` whose body reads as `body` again (its own stream is spent). */
+export function replayable(req: IncomingMessage, body: Buffer): IncomingMessage {
   const replay = Readable.from([body]);
   return new Proxy(req, {
     get(target, property, receiver) {

@@ -48,7 +48,7 @@ export function oktaConfiguration({
 }: OktaConfigurationOptions): OktaSetup {
   const seedClients = new Map(seed.clients.map((client) => [client.client_id, client]));
   const customClaimNames = [...new Set(seed.users.flatMap((user) => Object.keys(user.claims)))];
-  const allScopes = [...Object.keys(claimsByScope), 'offline_access', ...server.scopes].join(' ');
+  const allScopes = grantableScopes(server);
 
   const isFirstParty = (clientId: string) => seedClients.get(clientId)?.consentRequired === false;
 
@@ -125,6 +125,11 @@ export function oktaConfiguration({
       registerPostMessageMode(provider, seedClients);
     },
   };
+}
+
+/** Every scope the server's access tokens may carry: its resource server's `scope`. */
+export function grantableScopes(server: SeedAuthorizationServer): string {
+  return [...Object.keys(claimsByScope), 'offline_access', ...server.scopes].join(' ');
 }
 
 /** Confidential clients (resource servers) may introspect any token; public ones their own. */

@@ -4,7 +4,11 @@
  * the org root.
  */
 export { OktaNotFound } from './api-error.js';
-export { oktaConfiguration } from './configuration.js';
+export {
+  type ClientCredentialsFastPath,
+  clientCredentialsFastPath,
+} from './client-credentials-fast-path.js';
+export { grantableScopes, oktaConfiguration } from './configuration.js';
 export { tokenLifetimes } from './lifetimes.js';
 export { revokingGrantJwts } from './jwt-grant-revocation.js';
 export { oktaOrgRoutes } from './org-routes.js';

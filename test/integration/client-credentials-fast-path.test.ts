@@ -1,0 +1,205 @@
+/**
+ * client_credentials answered before Koa (okta/client-credentials-fast-path.ts) is the same
+ * answer oidc-provider gives. Two instances on the same keys: one without the control plane
+ * (the fast path answers what it can), one with it (every token request goes through Koa and
+ * oidc-provider). Each request goes to both; status, headers, JSON and the token's header and
+ * claims must agree, for the grants it answers and for every request it hands on, body and all.
+ */
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createRemoteJWKSet, decodeJwt, decodeProtectedHeader, jwtVerify } from 'jose';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  generateSigningKey,
+  newKeyMaterial,
+  readKeyFile,
+  rotateKeys,
+  writeKeyFile,
+} from '../../provider/oidc/keys.js';
+import { seededClient, startTestProvider, type TestProvider } from '../helpers/provider.js';
+
+let fast: TestProvider;
+let koa: TestProvider;
+const dirs: string[] = [];
+beforeAll(async () => {
+  const keysDir = mkdtempSync(join(tmpdir(), 'understudy-fast-keys-'));
+  // A rotated key set: the token must carry the kid oidc-provider would sign with.
+  const rotated = rotateKeys(await newKeyMaterial(), await generateSigningKey(), 3600);
+  await writeKeyFile(keysDir, rotated);
+  const copy = () => {
+    const dir = mkdtempSync(join(tmpdir(), 'understudy-fast-'));
+    cpSync(keysDir, dir, { recursive: true });
+    dirs.push(dir);
+    return dir;
+  };
+  dirs.push(keysDir);
+  fast = await startTestProvider({ dataDir: copy() });
+  koa = await startTestProvider({ dataDir: copy(), control: true });
+});
+afterAll(async () => {
+  await Promise.all([fast?.stop(), koa?.stop()]);
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+});
+
+interface Request {
+  body: string;
+  headers?: Record<string, string>;
+  /** The service's credentials unless given; `null` sends no Authorization header. */
+  credentials?: [string, string] | null;
+}
+
+const basic = ([id, secret]: [string, string]) =>
+  `Basic ${Buffer.from(`${encodeURIComponent(id)}:${encodeURIComponent(secret)}`).toString('base64')}`;
+
+async function send(provider: TestProvider, request: Request) {
+  const service = seededClient(provider.seed, 'service');
+  const credentials =
+    request.credentials === undefined
+      ? ([service.client_id, service.client_secret ?? ''] as [string, string])
+      : request.credentials;
+  const response = await fetch(`${provider.issuer}/v1/token`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/x-www-form-urlencoded',
+      ...(credentials ? { authorization: basic(credentials) } : {}),
+      ...request.headers,
+    },
+    body: request.body,
+  });
+  return { response, text: await response.text() };
+}
+
+/** What must be equal across the two: no per-answer values (ids, dates, nonces, the port). */
+function comparable(provider: TestProvider, { response, text }: Awaited<ReturnType<typeof send>>) {
+  const perAnswer = new Set([
+    'date',
+    'content-length',
+    'x-okta-request-id',
+    'content-security-policy',
+    'connection',
+    'keep-alive',
+  ]);
+  const origin = new URL(provider.issuer).origin;
+  const headers = Object.fromEntries(
+    [...response.headers]
+      .filter(([name]) => !perAnswer.has(name))
+      .map(([name, value]) => [name, value.replaceAll(origin, '<origin>')]),
+  );
+  const body = JSON.parse(text.replaceAll(origin, '<origin>')) as Record<string, unknown>;
+  if (typeof body.access_token !== 'string') return { status: response.status, headers, body };
+  const { access_token: token, ...rest } = body;
+  const claims = decodeJwt(token);
+  expect(claims.iss).toBe(provider.issuer);
+  expect(claims.jti).toMatch(/^[\w-]{43}$/);
+  expect(Number(claims.exp) - Number(claims.iat)).toBe(rest.expires_in);
+  const stable = Object.fromEntries(
+    Object.entries(claims).filter(([name]) => !['jti', 'iat', 'exp', 'iss'].includes(name)),
+  );
+  return {
+    status: response.status,
+    headers,
+    body: rest,
+    header: decodeProtectedHeader(token),
+    claimNames: Object.keys(claims),
+    claims: stable,
+  };
+}
+
+async function bothAgree(request: Request) {
+  const [fromFast, fromKoa] = await Promise.all([send(fast, request), send(koa, request)]);
+  const answer = comparable(fast, fromFast);
+  expect(answer).toEqual(comparable(koa, fromKoa));
+  return { answer, fast: fromFast, koa: fromKoa };
+}
+
+describe('client_credentials before Koa', () => {
+  it('answers a grant itself, with the token and JSON oidc-provider would give', async () => {
+    const {
+      answer,
+      fast: fromFast,
+      koa: fromKoa,
+    } = await bothAgree({
+      body: 'grant_type=client_credentials&scope=expenses%3Aread',
+    });
+    expect(answer.status).toBe(200);
+    expect(answer.claims).toMatchObject({ scp: ['expenses:read'], aud: 'api://default' });
+    // Answered before Koa: the CSP of data, where Koa's answer carries a page nonce.
+    expect(fromFast.response.headers.get('content-security-policy')).toBe(
+      "default-src 'none'; frame-ancestors 'none'",
+    );
+    expect(fromKoa.response.headers.get('content-security-policy')).toMatch(/nonce-/);
+    // Signed with the current key of a rotated set, and verifiable from the JWKS.
+    const token = (JSON.parse(fromFast.text) as { access_token: string }).access_token;
+    const { protectedHeader } = await jwtVerify(
+      token,
+      createRemoteJWKSet(new URL(`${fast.issuer}/v1/keys`)),
+      { issuer: fast.issuer, audience: 'api://default' },
+    );
+    const current = await readKeyFile(fast.dataDir);
+    expect(protectedHeader.kid).toBe(current?.signingKeys[0]?.kid);
+    expect(current?.signingKeys).toHaveLength(2);
+  });
+
+  it.each([
+    ['no scope', 'grant_type=client_credentials'],
+    ['an empty scope', 'grant_type=client_credentials&scope='],
+    [
+      'repeated and unknown scopes',
+      'grant_type=client_credentials&scope=openid+expenses%3Aread+expenses%3Aread+nope',
+    ],
+    ['only unknown scopes', 'grant_type=client_credentials&scope=nope'],
+    ['the body first', 'scope=expenses%3Aread&grant_type=client_credentials'],
+  ])('agrees with oidc-provider on %s', async (_name, body) => {
+    const { answer } = await bothAgree({ body });
+    expect(answer.status).toBe(200);
+  });
+
+  it.each<[string, Request, number]>([
+    ['an unknown client', { body: 'grant_type=client_credentials', credentials: ['x', 'y'] }, 401],
+    ['no credentials', { body: 'grant_type=client_credentials', credentials: null }, 400],
+    ['another grant', { body: 'grant_type=password&username=a&password=b' }, 400],
+    ['no grant_type', { body: 'scope=expenses%3Aread' }, 400],
+    ['a repeated parameter', { body: 'grant_type=client_credentials&scope=a&scope=b' }, 400],
+    ['a resource indicator', { body: 'grant_type=client_credentials&resource=urn%3Aother' }, 400],
+    [
+      'the client_id in the body as well',
+      { body: 'grant_type=client_credentials&client_id=someone-else' },
+      400,
+    ],
+    [
+      'a browser origin',
+      { body: 'grant_type=client_credentials', headers: { origin: 'http://localhost:3000' } },
+      400,
+    ],
+    [
+      'a JSON body',
+      {
+        body: '{"grant_type":"client_credentials"}',
+        headers: { 'content-type': 'application/json' },
+      },
+      400,
+    ],
+  ])('hands %s on to oidc-provider, body and all', async (_name, request, status) => {
+    const { answer } = await bothAgree(request);
+    expect(answer.status).toBe(status);
+  });
+
+  it('hands on a wrong secret', async () => {
+    const service = seededClient(fast.seed, 'service');
+    const { answer } = await bothAgree({
+      body: 'grant_type=client_credentials',
+      credentials: [service.client_id, 'not-the-secret'],
+    });
+    expect(answer).toMatchObject({ status: 401, body: { error: 'invalid_client' } });
+  });
+
+  it('hands on a client that may not use the grant', async () => {
+    const web = seededClient(fast.seed, 'web');
+    const { answer } = await bothAgree({
+      body: 'grant_type=client_credentials',
+      credentials: [web.client_id, web.client_secret ?? ''],
+    });
+    expect(answer.status).toBe(400);
+  });
+});
