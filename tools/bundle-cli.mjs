@@ -2,7 +2,7 @@
 // and loading ~400 separate modules costs more than everything else the CLI does at boot.
 import { createHash } from 'node:crypto';
 import { chmod, readFile, rm, writeFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
+import { builtinModules, createRequire } from 'node:module';
 import { build } from 'esbuild';
 
 // koa, accepts and type-is index all ~2,500 types of mime-db at import (~15 ms of every start);
@@ -23,44 +23,64 @@ const servedTypes = [
   'image/png',
   'image/x-icon',
 ];
-// An ES import of node:http builds its ES module facade, which reads every export, and
-// Node 24's lazy `WebSocket` getter then loads undici: ~30 ms of every start for a client
-// the provider never uses. Import statements get the module object the way require() would.
-const httpExports = [
-  'Agent',
-  'ClientRequest',
-  'IncomingMessage',
-  'METHODS',
-  'OutgoingMessage',
-  'STATUS_CODES',
-  'Server',
-  'ServerResponse',
-  'createServer',
-  'get',
-  'request',
-  'validateHeaderName',
-  'validateHeaderValue',
-];
-const httpWithoutFacade = {
-  name: 'http-without-facade',
+// An ES import of a built-in module builds its ES module facade, which reads every export,
+// lazy getters included: node:http's `WebSocket` loads undici (~30 ms), node:crypto's
+// `webcrypto` all of WebCrypto, and deprecated ones print warnings. Import statements get the
+// module object the way require() would, with its plain exports and the few getters below;
+// importing any other getter by name fails the build (see logOverride) instead of being
+// undefined, and goes in this list if it is cheap.
+const cheapGetters = new Set(['AsyncLocalStorage']);
+const require = createRequire(import.meta.url);
+const builtinsWithoutFacade = {
+  name: 'builtins-without-facade',
   setup(plugin) {
-    plugin.onResolve({ filter: /^(node:)?http$/ }, (args) =>
-      args.kind === 'import-statement'
-        ? { path: 'node:http', namespace: 'http-module' }
+    plugin.onResolve({ filter: /^node:/ }, (args) =>
+      args.kind === 'import-statement' ? { path: args.path, namespace: 'builtin' } : undefined,
+    );
+    plugin.onResolve({ filter: /^[a-z_/]+$/ }, (args) =>
+      args.kind === 'import-statement' && builtinModules.includes(args.path)
+        ? { path: `node:${args.path}`, namespace: 'builtin' }
         : undefined,
     );
-    plugin.onLoad({ filter: /.*/, namespace: 'http-module' }, () => ({
-      contents: [
-        "const http = process.getBuiltinModule('node:http');",
-        'export default http;',
-        `export const { ${httpExports.join(', ')} } = http;`,
-      ].join('\n'),
-      loader: 'js',
-    }));
+    plugin.onLoad({ filter: /.*/, namespace: 'builtin' }, (args) => {
+      const plain = Object.entries(Object.getOwnPropertyDescriptors(require(args.path)))
+        .filter(([name, descriptor]) => 'value' in descriptor || cheapGetters.has(name))
+        .map(([name]) => name)
+        .filter((name) => name !== 'default' && /^[A-Za-z_$][\w$]*$/.test(name));
+      return {
+        contents: [
+          `const builtin = process.getBuiltinModule(${JSON.stringify(args.path)});`,
+          'export default builtin;',
+          `export const { ${plain.join(', ')} } = builtin;`,
+        ].join('\n'),
+        loader: 'js',
+      };
+    });
+  },
+};
+// Koa asks whether each body is a Fetch `Response` or a `ReadableStream`, and Node defines
+// those globals lazily: the first `Response` loads undici, ~25 ms of the first answer of every
+// start. Their toStringTag says the same without loading anything.
+const koaBodyChecks = {
+  name: 'koa-body-checks-without-undici',
+  setup(plugin) {
+    plugin.onLoad({ filter: /[\\/]koa[\\/]lib[\\/](application|response)\.js$/ }, async (args) => {
+      const source = await readFile(args.path, 'utf8');
+      const checks = /\b(\w+) instanceof (Response|ReadableStream)\b/g;
+      const found = source.match(checks)?.length ?? 0;
+      // Two in each file in koa 3; any other count means koa changed and this must be looked at.
+      if (found !== 2)
+        throw new Error(`${args.path}: expected 2 Fetch body checks, found ${found}`);
+      return {
+        contents:
+          "const __isWebBody = (value, tag) => value != null && typeof value === 'object' && value[Symbol.toStringTag] === tag;\n" +
+          source.replace(checks, "__isWebBody($1, '$2')"),
+        loader: 'js',
+      };
+    });
   },
 };
 await rm('dist/bin', { recursive: true, force: true });
-const require = createRequire(import.meta.url);
 const mimeDb = require('mime-db');
 const servedMimeDb = Object.fromEntries(servedTypes.map((type) => [type, mimeDb[type]]));
 const servedMimeTypesOnly = {
@@ -83,7 +103,7 @@ const schemaHash = createHash('sha256')
   .digest('base64url');
 
 await build({
-  plugins: [servedMimeTypesOnly, httpWithoutFacade],
+  plugins: [servedMimeTypesOnly, builtinsWithoutFacade, koaBodyChecks],
   entryPoints: ['provider/main/cli.ts'],
   outdir: 'dist/bin',
   entryNames: 'cli-bundle',
@@ -98,6 +118,7 @@ await build({
   sourcemap: true,
   legalComments: 'linked',
   logLevel: 'warning',
+  logOverride: { 'import-is-undefined': 'error' },
   // CommonJS dependencies (koa and friends) call require(); give the ESM bundle one.
   banner: {
     js: "import { createRequire as __understudyRequire } from 'node:module'; const require = __understudyRequire(import.meta.url);",

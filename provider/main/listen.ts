@@ -10,7 +10,6 @@ import {
   type Server,
   type ServerResponse,
 } from 'node:http';
-import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { createHash } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
@@ -95,7 +94,12 @@ export async function listen(options: ListenOptions): Promise<RunningProvider> {
     throw error;
   }
   const server = tls
-    ? createHttpsServer({ keepAliveTimeout: 5_000, key: tls.key, cert: tls.cert })
+    ? // Loaded only for --https: TLS costs milliseconds of every start that loads it.
+      (await import('node:https')).createServer({
+        keepAliveTimeout: 5_000,
+        key: tls.key,
+        cert: tls.cert,
+      })
     : createHttpServer({ keepAliveTimeout: 5_000 });
   const scheme = tls ? 'https' : 'http';
   // Requests that arrive between the bind and the app being ready wait here, not in limbo.
