@@ -2,8 +2,8 @@
  * The Content-Security-Policy of the provider's pages: nothing from anywhere, except the one
  * style element (and any script) that carries this response's nonce; never framed.
  */
-import { randomBytes } from 'node:crypto';
 import type { Context } from 'koa';
+import { randomString } from './random-pool.js';
 
 const nonceKey = Symbol('cspNonce');
 
@@ -26,7 +26,7 @@ export function cspNonce(ctx: Context): string {
   const state = ctx.state as Record<symbol, string | undefined>;
   const existing = state[nonceKey];
   if (existing) return existing;
-  const nonce = randomBytes(16).toString('base64');
+  const nonce = randomString(16, 'base64');
   state[nonceKey] = nonce;
   ctx.set('content-security-policy', contentSecurityPolicy(nonce));
   return nonce;

@@ -8,13 +8,13 @@
  * know, DPoP, CORS, a foreign host) goes on to the route table unchanged, body and all, so
  * every error still comes from the one error boundary.
  */
-import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { parse as parseQuery } from 'node:querystring';
 import type { ExternalSigningKey } from 'oidc-provider';
 import type { SeedAuthorizationServer, SeedClient } from '../../seed/schema.js';
 import { constantEquals } from '../http/constant-equals.js';
 import { replayable } from '../http/form-body.js';
+import { randomString } from '../http/random-pool.js';
 import { readRequestBody } from '../http/read-body.js';
 import { tokenLifetimes } from './lifetimes.js';
 
@@ -108,7 +108,7 @@ export function clientCredentialsFastPath(
     const payload = base64url(
       JSON.stringify({
         // 256 random bits in 43 URL-safe characters, like oidc-provider's nanoid.
-        jti: randomBytes(32).toString('base64url'),
+        jti: randomString(32, 'base64url'),
         sub: clientId,
         iat,
         exp: iat + tokenLifetimes.accessToken,
