@@ -5,9 +5,9 @@
  */
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { setFlagsFromString } from 'node:v8';
 import { defaultSeedPath, loadSeed, SeedError } from '../../seed/load.js';
 import { renderBanner } from './banner.js';
+import { limitHeapGrowth } from './heap-limits.js';
 import { isLoopbackHost, parseProviderArgs, UsageError, usage } from '../config.js';
 import { listen, type RunningProvider } from './listen.js';
 import { controlPrefix } from '../control/control-api.js';
@@ -23,12 +23,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     const { keysCommand } = await import('./keys-command.js');
     return keysCommand(argv.slice(1));
   }
-  // V8 sizes how far the heap may grow past what is live by the machine's memory: with many
-  // GiB it allows four times, so a long-lived instance, whose store is bounded, kept a few
-  // hundred MiB of garbage resident. This process is the server alone, so it asks for at most
-  // 1.8 times (V8 reads the factor at each collection; the soak in bench/RESULTS.md shows
-  // the effect: about 110 MiB less RSS, flat once the store is full).
-  setFlagsFromString('--heap-growing-percent=80');
+  limitHeapGrowth();
   let config: ReturnType<typeof parseProviderArgs>;
   try {
     config = parseProviderArgs(argv, process.cwd(), process.env);
