@@ -19,10 +19,13 @@ const lines = [
   '# Benchmarks',
   '',
   'Written by `npm run bench` from `bench/side-by-side.json`, `bench/startup.json`,',
-  '`bench/soak.json` and `bench/soak-heap.json`.',
+  '`bench/soak.json` and `bench/soak-heap.json`; the cuts from `bench/cuts.md`.',
   '',
 ];
 if (side) lines.push(...sideBySide(side));
+// The record of what each change gained is kept by hand beside the figures.
+const cuts = join(root, 'bench', 'cuts.md');
+if (existsSync(cuts)) lines.push(...readFileSync(cuts, 'utf8').trimEnd().split('\n'), '');
 if (startup) {
   lines.push(
     '## Start-up',
