@@ -207,11 +207,13 @@ export function createHost(options: CreateHostOptions): UnderstudyHost {
   });
   const callback = app.callback();
   const koa: RequestListener = (req, res) => void callback(req, res);
+  const requestId = () => ['x-okta-request-id', nextRequestId()];
+  // What securityHeaders and oktaRequestId would have set, for data answered before Koa.
+  const fastPathHeaders = () => [...securityHeaderPairs, ...requestId()];
   const listener: RequestListener = (req, res) => {
-    if (answers.serve(req, res, () => ['x-okta-request-id', nextRequestId()])) return;
+    if (answers.serve(req, res, requestId)) return;
     const fast = req.method === 'POST' ? fastPaths.get(req.url ?? '') : undefined;
-    const ownHeaders = () => [...securityHeaderPairs, 'x-okta-request-id', nextRequestId()];
-    if (fast?.take(req, res, ownHeaders, koa)) return;
+    if (fast?.take(req, res, fastPathHeaders, koa)) return;
     koa(req, res);
   };
   return { app, listener, issuers, providers };
