@@ -1,7 +1,7 @@
 /**
  * How much memory V8 may keep beyond what the server holds. On a machine with many GiB, V8
  * lets the old space grow to four times what is live and the young generation to 128 MiB
- * under load, so a server whose store is bounded and whose live heap is ~20 MiB sat at
+ * under load, so a server whose store is bounded and whose live heap is 20 to 50 MiB sat at
  * 220 MiB of RSS after a burst of logins. Both limits are set here, for the CLI's process
  * only (not the test kit inside a user's tests), because the bin cannot pass V8 flags: a
  * shebang with `env -S` fails on BusyBox, as in Alpine images.

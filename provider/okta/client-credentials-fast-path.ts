@@ -48,7 +48,10 @@ export interface ClientCredentialsFastPath {
 // A client_credentials form is a few dozen bytes; a larger one is left to the provider.
 const bodyLimit = 4096;
 const formType = /^application\/x-www-form-urlencoded\s*(?:;\s*charset=utf-8\s*)?$/i;
-const basicHeader = /^Basic ([A-Za-z0-9+/]+={0,2})$/;
+const basicHeader = /^Basic ([A-Za-z0-9+/]+)(={0,2})$/;
+// RFC 6749's scope syntax, as oidc-provider checks it: names of visible ASCII but " and \,
+// one space apart.
+const scopeSyntax = /^[\x21\x23-\x5B\x5D-\x7E]+(?: [\x21\x23-\x5B\x5D-\x7E]+)*$/;
 
 export function clientCredentialsFastPath(
   options: ClientCredentialsFastPathOptions,
@@ -77,6 +80,8 @@ export function clientCredentialsFastPath(
       req.url === path &&
       headers.origin === undefined &&
       headers.dpop === undefined &&
+      headers['oauth-client-attestation'] === undefined &&
+      headers['oauth-client-attestation-pop'] === undefined &&
       headers['transfer-encoding'] === undefined &&
       Number(headers['content-length']) <= bodyLimit &&
       formType.test(headers['content-type'] ?? '') &&
@@ -97,8 +102,11 @@ export function clientCredentialsFastPath(
         return undefined;
       }
     }
-    // oidc-provider's: the requested set, in order, less what the resource server lacks.
-    const requested = typeof form.scope === 'string' ? new Set(form.scope.split(' ')) : [];
+    // oidc-provider takes an empty parameter for an absent one, and refuses a malformed scope.
+    const scope = form.scope === '' ? undefined : form.scope;
+    if (typeof scope === 'string' && !scopeSyntax.test(scope)) return undefined;
+    // Then grants the requested set, in order, less what the resource server lacks.
+    const requested = typeof scope === 'string' ? new Set(scope.split(' ')) : [];
     return { clientId, scope: [...requested].filter((name) => grantable.has(name)).join(' ') };
   };
 
@@ -201,9 +209,13 @@ function authenticatedClient(
 }
 
 function basicCredentials(authorization: string): { id: string; secret: string } | undefined {
-  const match = basicHeader.exec(authorization);
-  if (!match?.[1]) return undefined;
-  const decoded = Buffer.from(match[1], 'base64').toString('utf8');
+  const [, data = '', padding = ''] = basicHeader.exec(authorization) ?? [];
+  // Base64 as oidc-provider accepts it: padded to a multiple of four, or unpadded but never
+  // one character past one (Buffer.from would decode either way).
+  const remainder = data.length % 4;
+  const wellFormed = padding === '' ? remainder !== 1 : padding.length === 4 - remainder;
+  if (data === '' || !wellFormed) return undefined;
+  const decoded = Buffer.from(data, 'base64').toString('utf8');
   const colon = decoded.indexOf(':');
   if (colon < 0) return undefined;
   try {
