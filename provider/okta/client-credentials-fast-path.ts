@@ -56,8 +56,7 @@ const scopeSyntax = /^[\x21\x23-\x5B\x5D-\x7E]+(?: [\x21\x23-\x5B\x5D-\x7E]+)*$/
 export function clientCredentialsFastPath(
   options: ClientCredentialsFastPathOptions,
 ): ClientCredentialsFastPath {
-  const { issuer, server, signingKey } = options;
-  const { path } = options;
+  const { issuer, path, server, signingKey } = options;
   const issuerOrigin = new URL(issuer).origin;
   const grantable = new Set(options.grantableScopes.split(' '));
   // The clients oidc-provider would authenticate with a secret in the Basic header.
@@ -196,7 +195,11 @@ const oidcProviderTokenHeaders = [
   'application/json; charset=utf-8',
 ];
 
-/** The client whose secret the Basic header carries, form-decoded as oidc-provider decodes it. */
+/**
+ * The client whose secret the Basic header carries, form-decoded as oidc-provider decodes it.
+ * Not okta/client-auth.ts's parser: that one is lenient for the endpoints we answer ourselves,
+ * and anything it would let through that oidc-provider refuses must go on to oidc-provider.
+ */
 function authenticatedClient(
   authorization: string,
   secrets: ReadonlyMap<string, string>,
