@@ -61,6 +61,37 @@ describe('understudy CLI', () => {
     }
   });
 
+  it('lists values in error descriptions (the bundle makes its list formats on first use)', async () => {
+    const cli = await startCli(['--port', '0', '--data-dir', dataDir]);
+    try {
+      const seed = JSON.parse(readFileSync(defaultSeedPath, 'utf8')) as {
+        clients: { client_id: string; redirect_uris: string[] }[];
+      };
+      const [client] = seed.clients;
+      if (!client?.redirect_uris[0]) throw new Error('the default seed has no web client');
+      const descriptionFor = async (twice: string[]) => {
+        const query = new URLSearchParams({
+          client_id: client.client_id,
+          redirect_uri: client.redirect_uris[0] as string,
+          response_type: 'code',
+        });
+        for (const name of twice) query.append(name, 'one');
+        for (const name of twice) query.append(name, 'two');
+        const response = await fetch(`${cli.issuer}/v1/authorize?${query}`, { redirect: 'manual' });
+        const location = new URL(response.headers.get('location') ?? '');
+        return location.searchParams.get('error_description');
+      };
+      expect(await descriptionFor(['state', 'nonce'])).toBe(
+        "'nonce' and 'state' parameters must not be provided twice",
+      );
+      expect(await descriptionFor(['state', 'nonce', 'scope'])).toBe(
+        "'nonce', 'scope', and 'state' parameters must not be provided twice",
+      );
+    } finally {
+      expect(await cli.stop()).toBe(0);
+    }
+  });
+
   it('keeps its signing key across restarts in the data directory', async () => {
     const kids: string[] = [];
     for (let run = 0; run < 2; run += 1) {
