@@ -44,8 +44,10 @@ export function createMemoryAdapterFactory(options: MemoryStoreOptions = {}): Me
   const models = new Map<string, LRUCache<string, Entry>>();
   // Which entries (model:id) each grant has, and the ids behind uid and user-code lookups;
   // bounded too, so a grant older than the newest few thousand can no longer be revoked whole.
-  const grants = new LRUCache<string, Set<string>>({ max });
-  const lookups = new LRUCache<string, string>({ max: max * 2 });
+  // Made on the first write: lru-cache allocates room for `max` entries up front, which for
+  // these two is ~4 ms and ~1 MiB of every start.
+  let grants: LRUCache<string, Set<string>> | undefined;
+  let lookups: LRUCache<string, string> | undefined;
 
   const modelCache = (model: string) => {
     let cache = models.get(model);
@@ -94,26 +96,30 @@ export function createMemoryAdapterFactory(options: MemoryStoreOptions = {}): Me
           ttl === undefined ? {} : { ttl },
         );
         if (payload.grantId) {
+          grants ??= new LRUCache({ max });
           const keys = grants.get(payload.grantId) ?? new Set<string>();
           keys.add(`${model}:${id}`);
           // A grant refreshed all day would otherwise index every token it ever had.
           if (keys.size > 64) for (const key of keys) if (!holds(key)) keys.delete(key);
           grants.set(payload.grantId, keys);
         }
-        const lookupOptions = ttl === undefined ? {} : { ttl };
-        if (payload.userCode) lookups.set(`userCode:${payload.userCode}`, id, lookupOptions);
-        if (payload.uid) lookups.set(`uid:${model}:${payload.uid}`, id, lookupOptions);
+        if (payload.userCode || payload.uid) {
+          lookups ??= new LRUCache({ max: max * 2 });
+          const lookupOptions = ttl === undefined ? {} : { ttl };
+          if (payload.userCode) lookups.set(`userCode:${payload.userCode}`, id, lookupOptions);
+          if (payload.uid) lookups.set(`uid:${model}:${payload.uid}`, id, lookupOptions);
+        }
       },
       async find(id) {
         const entry = live(cache, id);
         return entry ? (JSON.parse(entry.json) as AdapterPayload) : undefined;
       },
       async findByUserCode(userCode) {
-        const id = lookups.get(`userCode:${userCode}`);
+        const id = lookups?.get(`userCode:${userCode}`);
         return id ? this.find(id) : undefined;
       },
       async findByUid(uid) {
-        const id = lookups.get(`uid:${model}:${uid}`);
+        const id = lookups?.get(`uid:${model}:${uid}`);
         return id ? this.find(id) : undefined;
       },
       async consume(id) {
@@ -127,11 +133,11 @@ export function createMemoryAdapterFactory(options: MemoryStoreOptions = {}): Me
         cache.delete(id);
       },
       async revokeByGrantId(grantId) {
-        for (const key of grants.get(grantId) ?? []) {
+        for (const key of grants?.get(grantId) ?? []) {
           const separator = key.indexOf(':');
           models.get(key.slice(0, separator))?.delete(key.slice(separator + 1));
         }
-        grants.delete(grantId);
+        grants?.delete(grantId);
       },
     };
   };
@@ -139,8 +145,8 @@ export function createMemoryAdapterFactory(options: MemoryStoreOptions = {}): Me
   return Object.assign(factory, {
     held: () => ({
       entries: [...models.values()].reduce((sum, cache) => sum + cache.size, 0),
-      grants: grants.size,
-      lookups: lookups.size,
+      grants: grants?.size ?? 0,
+      lookups: lookups?.size ?? 0,
     }),
   });
 }

@@ -25,6 +25,20 @@ describe('memory adapter', () => {
     expect(await sessions.findByUid('u1')).toBeUndefined();
   });
 
+  it('answers lookups and revocations before anything was written', async () => {
+    const factory = createMemoryAdapterFactory();
+    const sessions = factory('Session');
+    expect(await sessions.find('s1')).toBeUndefined();
+    expect(await sessions.findByUid('u1')).toBeUndefined();
+    expect(await factory('DeviceCode').findByUserCode('ABCDEFGH')).toBeUndefined();
+    await sessions.revokeByGrantId('g1');
+    await sessions.destroy('s1');
+    expect(factory.held()).toEqual({ entries: 0, grants: 0, lookups: 0 });
+    // An entry without a grant or a uid indexes nothing.
+    await factory('AccessToken').upsert('t1', { accountId: 'a' }, 10);
+    expect(factory.held()).toEqual({ entries: 1, grants: 0, lookups: 0 });
+  });
+
   it('consumes, destroys, and revokes everything of a grant', async () => {
     const factory = createMemoryAdapterFactory();
     const codes = factory('AuthorizationCode');
