@@ -81,7 +81,7 @@ const koaBodyChecks = {
   },
 };
 // oidc-provider makes two Intl.ListFormat at import, for error descriptions only ("must be
-// 'a', 'b', or 'c'"): ICU's locale data costs ~15 ms and ~14 MiB of RSS on every start. They
+// 'a', 'b', or 'c'"): ICU's locale data cost ~15 ms and ~6 MiB of RSS of every start. They
 // are made on the first error that lists values instead, with the same locale and options.
 const listFormatsOnFirstUse = {
   name: 'list-formats-on-first-use',
