@@ -50,3 +50,17 @@ export function injectedFailures(
     return undefined;
   };
 }
+
+/**
+ * Whether the step `injectedFailures` puts on `route` would pass the next request on, without
+ * taking anything: a request answered before the route table asks this first.
+ */
+export function passesInjectedFailures(
+  control: ControlStateStore,
+): (route: string) => Promise<boolean> {
+  return async (route) => {
+    if (route === 'authorization') return !(await control.hasFailure('authorize'));
+    if (route === 'token') return !(await control.hasFailure('token'));
+    return true;
+  };
+}

@@ -71,6 +71,12 @@ export interface CreateHostOptions {
   /** Steps run first on a route of an authorization server. */
   before?:
     ((route: RouteName, server: SeedAuthorizationServer) => Middleware | undefined) | undefined;
+  /**
+   * Whether the steps `before` puts on a route would pass a request on untouched, right now.
+   * Without it a route with steps is the route table's alone; with it, the token route's
+   * client_credentials fast path asks first, and leaves the request to the route table on no.
+   */
+  beforePasses?: ((route: RouteName) => Promise<boolean>) | undefined;
   /** A user to sign in without the login page, asked once per login. */
   autoLogin?: (() => Promise<string | undefined>) | undefined;
 }
@@ -146,8 +152,11 @@ export function createHost(options: CreateHostOptions): UnderstudyHost {
     issuers.set(server.id, built.issuer);
     providers.set(server.id, built.provider);
     servers.set(built.prefix, built.routes);
-    // A token route with steps in front (the control plane's injected failures) is Koa's.
-    if (currentKey && !options.before?.('token', server)) {
+    // A token route with steps in front (the control plane's injected failures) is Koa's,
+    // unless the steps can say when they would pass a request on.
+    const steps = options.before?.('token', server);
+    const { beforePasses } = options;
+    if (currentKey && (!steps || beforePasses)) {
       const fast = clientCredentialsFastPath({
         issuer: built.issuer,
         path: `${built.prefix}${pathFor('token')}`,
@@ -155,6 +164,7 @@ export function createHost(options: CreateHostOptions): UnderstudyHost {
         clients: seed.clients,
         grantableScopes: grantableScopes(server),
         signingKey: signingKey(currentKey),
+        mayAnswer: steps && beforePasses ? () => beforePasses('token') : undefined,
       });
       fastPaths.set(fast.path, fast);
     }

@@ -28,6 +28,11 @@ export interface ClientCredentialsFastPathOptions {
   grantableScopes: string;
   /** The key oidc-provider signs access tokens with: the first of the keystore. */
   signingKey: ExternalSigningKey;
+  /**
+   * Asked before a grant is answered here; false leaves it to the route table (the control
+   * plane's injected failures are a step on that route).
+   */
+  mayAnswer?: (() => Promise<boolean>) | undefined;
 }
 
 export interface ClientCredentialsFastPath {
@@ -56,7 +61,7 @@ const scopeSyntax = /^[\x21\x23-\x5B\x5D-\x7E]+(?: [\x21\x23-\x5B\x5D-\x7E]+)*$/
 export function clientCredentialsFastPath(
   options: ClientCredentialsFastPathOptions,
 ): ClientCredentialsFastPath {
-  const { issuer, path, server, signingKey } = options;
+  const { issuer, path, server, signingKey, mayAnswer } = options;
   const issuerOrigin = new URL(issuer).origin;
   const grantable = new Set(options.grantableScopes.split(' '));
   // The clients oidc-provider would authenticate with a secret in the Basic header.
@@ -147,7 +152,9 @@ export function clientCredentialsFastPath(
     }
     try {
       const granted = grant(req, body);
-      if (!granted) return fallback(replayable(req, body), res);
+      if (!granted || (mayAnswer && !(await mayAnswer()))) {
+        return fallback(replayable(req, body), res);
+      }
       const { clientId, scope } = granted;
       const json = Buffer.from(
         JSON.stringify({

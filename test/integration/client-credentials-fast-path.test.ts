@@ -1,9 +1,11 @@
 /**
  * client_credentials answered before Koa (okta/client-credentials-fast-path.ts) is the same
- * answer oidc-provider gives. Two instances on the same keys: one without the control plane
- * (the fast path answers what it can), one with it (every token request goes through Koa and
- * oidc-provider). Each request goes to both; status, headers, JSON and the token's header and
- * claims must agree, for the grants it answers and for every request it hands on, body and all.
+ * answer oidc-provider gives. Two instances on the same keys: one without the control plane,
+ * where the fast path answers what it can, and one with it, sent every body chunked (a
+ * request the fast path never takes), so that Koa and oidc-provider answer there. Each request
+ * goes to both; status, headers, JSON and the token's header and claims must agree, for the
+ * grants it answers and for every request it hands on, body and all. With the control plane
+ * the fast path answers too, except while a token failure is injected.
  */
 import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -52,7 +54,7 @@ interface Request {
 const basic = ([id, secret]: [string, string]) =>
   `Basic ${Buffer.from(`${encodeURIComponent(id)}:${encodeURIComponent(secret)}`).toString('base64')}`;
 
-async function send(provider: TestProvider, request: Request) {
+async function send(provider: TestProvider, request: Request, { chunked = false } = {}) {
   const service = seededClient(provider.seed, 'service');
   const credentials =
     request.credentials === undefined
@@ -65,8 +67,18 @@ async function send(provider: TestProvider, request: Request) {
       ...(credentials ? { authorization: basic(credentials) } : {}),
       ...request.headers,
     },
-    body: request.body,
-  });
+    ...(chunked
+      ? {
+          body: new ReadableStream({
+            start(controller) {
+              controller.enqueue(new TextEncoder().encode(request.body));
+              controller.close();
+            },
+          }),
+          duplex: 'half',
+        }
+      : { body: request.body }),
+  } as RequestInit);
   return { response, text: await response.text() };
 }
 
@@ -110,7 +122,10 @@ function comparable(provider: TestProvider, { response, text }: Awaited<ReturnTy
 const dataPolicy = "default-src 'none'; frame-ancestors 'none'";
 
 async function bothAgree(request: Request) {
-  const [fromFast, fromKoa] = await Promise.all([send(fast, request), send(koa, request)]);
+  const [fromFast, fromKoa] = await Promise.all([
+    send(fast, request),
+    send(koa, request, { chunked: true }),
+  ]);
   const answer = comparable(fast, fromFast);
   expect(answer).toEqual(comparable(koa, fromKoa));
   expect(fromKoa.response.headers.get('content-security-policy')).toMatch(/nonce-/);
@@ -238,6 +253,28 @@ describe('client_credentials before Koa', () => {
       credentials: [web.client_id, web.client_secret ?? ''],
     });
     expect(answer.status).toBe(400);
+  });
+
+  it('answers with the control plane too, but leaves an injected failure to the route table', async () => {
+    const grantBody = 'grant_type=client_credentials&scope=expenses%3Aread';
+    const policy = async () => {
+      const { response } = await send(koa, { body: grantBody });
+      return { status: response.status, csp: response.headers.get('content-security-policy') };
+    };
+    expect(await policy()).toEqual({ status: 200, csp: dataPolicy });
+    const control = koa.control;
+    if (!control) throw new Error('the reference instance has no control plane');
+    await control.failNext('token', 'invalid_grant', 'injected by the fast path test', 2);
+    const failed = await send(koa, { body: grantBody });
+    expect(failed.response.status).toBe(400);
+    expect(JSON.parse(failed.text)).toEqual({
+      error: 'invalid_grant',
+      error_description: 'injected by the fast path test',
+    });
+    expect(failed.response.headers.get('content-security-policy')).toMatch(/nonce-/);
+    expect((await policy()).status).toBe(400);
+    // Both taken: the fast path answers again.
+    expect(await policy()).toEqual({ status: 200, csp: dataPolicy });
   });
 
   it('agrees with oidc-provider on 300 malformed requests, and never answers 5xx', async () => {

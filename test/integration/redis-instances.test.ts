@@ -229,6 +229,37 @@ describe.runIf(redisAvailable())('several instances on one Redis', () => {
       await late.close();
       delete instances.c;
     }
+    // A token failure injected on A fails a grant on B, which otherwise answers
+    // client_credentials before Koa: it asks Redis first.
+    const service = seededClient(seed, 'service');
+    const grantOnB = async () => {
+      lb.route('b');
+      const response = await fetch(`${issuer()}/v1/token`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          authorization: basicAuth(service.client_id, service.client_secret),
+        },
+        body: 'grant_type=client_credentials',
+      });
+      const body = (await response.json()) as { error?: string };
+      return {
+        status: response.status,
+        error: body.error,
+        beforeKoa:
+          response.headers.get('content-security-policy') ===
+          "default-src 'none'; frame-ancestors 'none'",
+      };
+    };
+    expect(await grantOnB()).toEqual({ status: 200, error: undefined, beforeKoa: true });
+    const failure = { endpoint: 'token', error: 'temporarily_unavailable' };
+    expect((await post('a', '/fail', failure)).status).toBe(200);
+    expect(await grantOnB()).toEqual({
+      status: 400,
+      error: 'temporarily_unavailable',
+      beforeKoa: false,
+    });
+    expect(await grantOnB()).toEqual({ status: 200, error: undefined, beforeKoa: true });
     await post('b', '/reset', {});
     await expect
       .poll(async () => {
