@@ -1,7 +1,8 @@
 /**
  * libuv's threadpool, where signatures are computed (and files read), has 4 threads unless
- * told otherwise. On a machine with fewer cores the extra threads only take turns with each
- * other and with the event loop: with 2 threads on 2 cores, a login cost about 10% less CPU
+ * told otherwise. On a machine with fewer cores the extra threads take turns with each other
+ * and with the event loop: on 2 busy vCPUs (the hypervisor taking half) a login cost about
+ * 10% less CPU with 2 threads; on a quiet machine the two were within the noise
  * (bench/cuts.md). Like the heap limits, this is for the CLI's process only; a user's
  * UV_THREADPOOL_SIZE wins.
  */
