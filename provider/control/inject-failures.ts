@@ -5,9 +5,14 @@
 import type { Middleware } from 'koa';
 import type { SeedClient } from '../../seed/schema.js';
 import { UnderstudyError } from '../http/errors.js';
-import type { ControlStateStore } from './control-state.js';
+import type { ControlStateStore, FailableEndpoint } from './control-state.js';
 
 const injected = 'injected by the Understudy control API';
+/** The route each failable endpoint's failures are a step on. */
+const endpointOfRoute: Readonly<Record<string, FailableEndpoint>> = {
+  authorization: 'authorize',
+  token: 'token',
+};
 
 /** The step to run first on a route, for the routes that can be made to fail. */
 export function injectedFailures(
@@ -59,8 +64,7 @@ export function passesInjectedFailures(
   control: ControlStateStore,
 ): (route: string) => Promise<boolean> {
   return async (route) => {
-    if (route === 'authorization') return !(await control.hasFailure('authorize'));
-    if (route === 'token') return !(await control.hasFailure('token'));
-    return true;
+    const endpoint = endpointOfRoute[route];
+    return endpoint === undefined || !(await control.hasFailure(endpoint));
   };
 }

@@ -147,6 +147,7 @@ export function createHost(options: CreateHostOptions): UnderstudyHost {
   };
 
   const [currentKey] = keys.signingKeys;
+  const { beforePasses } = options;
   for (const server of seed.authorizationServers) {
     const built = buildServer(server, false);
     issuers.set(server.id, built.issuer);
@@ -155,7 +156,6 @@ export function createHost(options: CreateHostOptions): UnderstudyHost {
     // A token route with steps in front (the control plane's injected failures) is Koa's,
     // unless the steps can say when they would pass a request on.
     const steps = options.before?.('token', server);
-    const { beforePasses } = options;
     if (currentKey && (!steps || beforePasses)) {
       const fast = clientCredentialsFastPath({
         issuer: built.issuer,
