@@ -14,20 +14,30 @@ import type { Seed } from './schema.js';
 
 export { SeedError } from './errors.js';
 
-// Beside this module when run from source; two levels up from the compiled dist/seed/.
+// Beside this module when run from source; two levels up from the compiled dist/seed/ and from
+// the bundle in dist/bin/.
 const besideModule = new URL('./default.json', import.meta.url);
 export const defaultSeedPath = fileURLToPath(
   existsSync(besideModule) ? besideModule : new URL('../../seed/default.json', import.meta.url),
 );
 
 export interface SeedCache {
-  /** Where the validated seed is kept (the data directory). */
+  /** The directory validated-seed.json is kept in (the data directory, or the bundle's own). */
   dir: string;
   /** Changes whenever the schema does, so a cached result is never from another schema. */
   schemaHash: string;
+  /** Read but never written: the package's own seed, validated when the bundle was built. */
+  readOnly?: boolean;
 }
 
-export async function loadSeed(file: string = defaultSeedPath, cache?: SeedCache): Promise<Seed> {
+/**
+ * Reads `file` and validates it, unless one of `caches` holds that very text validated under
+ * the same schema. A miss is written to the first writable cache, for the next start.
+ */
+export async function loadSeed(
+  file: string = defaultSeedPath,
+  caches: readonly SeedCache[] = [],
+): Promise<Seed> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
@@ -37,11 +47,8 @@ export async function loadSeed(file: string = defaultSeedPath, cache?: SeedCache
       code === 'ENOENT' ? 'file not found' : `cannot be read (${code ?? String(cause)})`,
     ]);
   }
-  const cacheFile = cache && join(cache.dir, 'validated-seed.json');
-  const key =
-    cache && createHash('sha256').update(cache.schemaHash).update(text).digest('base64url');
-  if (cacheFile) {
-    const cached = await readCachedSeed(cacheFile, key);
+  for (const cache of caches) {
+    const cached = await readCachedSeed(cacheFileIn(cache), cacheKey(cache, text));
     if (cached) return cached;
   }
 
@@ -53,16 +60,22 @@ export async function loadSeed(file: string = defaultSeedPath, cache?: SeedCache
   }
   const { parseSeed } = await import('./validate.js');
   const seed = parseSeed(json, file);
-  if (cacheFile) {
+  const writable = caches.find((cache) => !cache.readOnly);
+  if (writable) {
+    const cacheFile = cacheFileIn(writable);
     // Best effort: a read-only data directory only costs the next start its validation.
     await mkdir(dirname(cacheFile), { recursive: true })
-      .then(() => writeFile(cacheFile, JSON.stringify({ key, seed })))
+      .then(() => writeFile(cacheFile, JSON.stringify({ key: cacheKey(writable, text), seed })))
       .catch(() => undefined);
   }
   return seed;
 }
 
-async function readCachedSeed(file: string, key: string | undefined): Promise<Seed | undefined> {
+const cacheFileIn = (cache: SeedCache) => join(cache.dir, 'validated-seed.json');
+const cacheKey = (cache: SeedCache, text: string) =>
+  createHash('sha256').update(cache.schemaHash).update(text).digest('base64url');
+
+async function readCachedSeed(file: string, key: string): Promise<Seed | undefined> {
   try {
     const cached = JSON.parse(await readFile(file, 'utf8')) as { key?: string; seed?: Seed };
     return cached.key === key && cached.seed ? deepFreeze(cached.seed) : undefined;

@@ -7,16 +7,12 @@ import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { defaultSeedPath, loadSeed, SeedError } from '../../seed/load.js';
 import { renderBanner } from './banner.js';
+import { seedCaches } from './seed-caches.js';
 import { limitHeapGrowth } from './heap-limits.js';
 import { sizeThreadpool } from './threadpool.js';
 import { isLoopbackHost, parseProviderArgs, UsageError, usage } from '../config.js';
 import { listen, type RunningProvider } from './listen.js';
 import { controlPrefix } from '../control/control-api.js';
-
-// Set by the bundler to a hash of the seed schema; unset when run from tsc output or source.
-declare const UNDERSTUDY_SEED_SCHEMA_HASH: string | undefined;
-const bundledSchemaHash =
-  typeof UNDERSTUDY_SEED_SCHEMA_HASH === 'string' ? UNDERSTUDY_SEED_SCHEMA_HASH : undefined;
 
 export async function main(argv: readonly string[]): Promise<number> {
   if (argv[0] === 'keys') {
@@ -44,12 +40,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   const seedPath = config.seedPath ?? defaultSeedPath;
   let seed: Awaited<ReturnType<typeof loadSeed>>;
   try {
-    seed = await loadSeed(
-      seedPath,
-      bundledSchemaHash === undefined
-        ? undefined
-        : { dir: config.dataDir, schemaHash: bundledSchemaHash },
-    );
+    seed = await loadSeed(seedPath, seedCaches(config.dataDir));
   } catch (error) {
     if (error instanceof SeedError) {
       console.error(`understudy: ${error.message}`);

@@ -4,9 +4,10 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { loadSeed } from '../../seed/load.js';
+import { defaultSeedPath, loadSeed } from '../../seed/load.js';
 import type { Seed, SeedInput } from '../../seed/schema.js';
 import { listen } from '../main/listen.js';
+import { seedCaches } from '../main/seed-caches.js';
 import type { UnderstudyControl } from '../control/controller.js';
 import {
   type HeadlessLoginOptions,
@@ -62,7 +63,7 @@ export interface Understudy {
 }
 
 export async function startUnderstudy(options: StartUnderstudyOptions = {}): Promise<Understudy> {
-  const seed = await resolveSeed(options.seed);
+  const seed = await resolveSeed(options.seed, options.dataDir);
   const ownDataDir = options.dataDir === undefined;
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'oidc-understudy-')));
   let tls: { key: string; cert: string; caPath: string } | undefined;
@@ -121,9 +122,13 @@ export async function startUnderstudy(options: StartUnderstudyOptions = {}): Pro
   };
 }
 
-async function resolveSeed(seed: SeedInput | string | undefined): Promise<Seed> {
-  if (seed === undefined) return loadSeed();
-  if (typeof seed === 'string') return loadSeed(resolve(seed));
+async function resolveSeed(
+  seed: SeedInput | string | undefined,
+  dataDir: string | undefined,
+): Promise<Seed> {
+  // A temporary data directory is gone after close(): only a given one keeps a cache.
+  if (seed === undefined) return loadSeed(defaultSeedPath, seedCaches(dataDir));
+  if (typeof seed === 'string') return loadSeed(resolve(seed), seedCaches(dataDir));
   const { parseSeed } = await import('../../seed/validate.js');
   return parseSeed(seed);
 }

@@ -1,11 +1,11 @@
 /**
  * A bad seed stops start-up with the file, the path inside it and the problem.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadSeed, SeedError } from '../../../seed/load.js';
+import { defaultSeedPath, loadSeed, SeedError } from '../../../seed/load.js';
 import { formatPath } from '../../../seed/validate.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'understudy-seed-'));
@@ -191,6 +191,72 @@ describe('seed fields for the Management API and the org authorization server', 
     expect(await problemsOf({ ...valid, apiTokens })).toEqual([
       'apiTokens[0].user: no user with id or login "nobody@example.com"',
     ]);
+  });
+});
+
+describe('validated-seed caches', () => {
+  const schemaHash = 'schema-1';
+  /** A seed file of its own, and a cache directory that loadSeed has written once. */
+  async function filledCache() {
+    const cacheDir = mkdtempSync(join(tmpdir(), 'understudy-seed-cache-'));
+    const file = join(cacheDir, 'seed.json');
+    copyFileSync(defaultSeedPath, file);
+    await loadSeed(file, [{ dir: cacheDir, schemaHash }]);
+    const cacheFile = join(cacheDir, 'validated-seed.json');
+    // The cached seed, renamed: a start that reads it shows the new name, one that
+    // validates the file shows the old.
+    const cached = JSON.parse(readFileSync(cacheFile, 'utf8'));
+    cached.seed.org.name = 'From the cache';
+    writeFileSync(cacheFile, JSON.stringify(cached));
+    return { cacheDir, file, cacheFile };
+  }
+
+  it('reads a seed validated before, for the same text under the same schema, frozen', async () => {
+    const { cacheDir, file } = await filledCache();
+    const seed = await loadSeed(file, [{ dir: cacheDir, schemaHash }]);
+    expect(seed.org.name).toBe('From the cache');
+    expect(Object.isFrozen(seed.users[0])).toBe(true);
+  });
+
+  it('validates again when the file or the schema changed, and keeps the new result', async () => {
+    const { cacheDir, file, cacheFile } = await filledCache();
+    expect((await loadSeed(file, [{ dir: cacheDir, schemaHash: 'schema-2' }])).org.name).toBe(
+      valid.org.name,
+    );
+    writeFileSync(file, `${readFileSync(file, 'utf8')}\n`);
+    expect((await loadSeed(file, [{ dir: cacheDir, schemaHash }])).org.name).toBe(valid.org.name);
+    expect(JSON.parse(readFileSync(cacheFile, 'utf8')).seed.org.name).toBe(valid.org.name);
+  });
+
+  it('never writes a read-only cache, and reads it before a writable one', async () => {
+    const { file, cacheFile } = await filledCache();
+    const shipped = mkdtempSync(join(tmpdir(), 'understudy-seed-shipped-'));
+    const dataDir = mkdtempSync(join(tmpdir(), 'understudy-seed-data-'));
+    // A miss in the read-only cache is validated and kept in the writable one only.
+    const missed = await loadSeed(file, [
+      { dir: shipped, schemaHash, readOnly: true },
+      { dir: dataDir, schemaHash },
+    ]);
+    expect(missed.org.name).toBe(valid.org.name);
+    expect(readdirSync(shipped)).toEqual([]);
+    expect(readdirSync(dataDir)).toEqual(['validated-seed.json']);
+    copyFileSync(cacheFile, join(shipped, 'validated-seed.json'));
+    const hit = await loadSeed(file, [
+      { dir: shipped, schemaHash, readOnly: true },
+      { dir: dataDir, schemaHash },
+    ]);
+    expect(hit.org.name).toBe('From the cache');
+  });
+
+  it('still names the problem in a bad seed, and caches nothing for it', async () => {
+    const cacheDir = mkdtempSync(join(tmpdir(), 'understudy-seed-cache-'));
+    const file = join(cacheDir, 'seed.json');
+    writeFileSync(file, JSON.stringify({ ...valid, users: 'none' }));
+    const error = await loadSeed(file, [{ dir: cacheDir, schemaHash }]).catch(
+      (caught: unknown) => caught,
+    );
+    expect(error).toBeInstanceOf(SeedError);
+    expect(readdirSync(cacheDir)).toEqual(['seed.json']);
   });
 });
 

@@ -1,6 +1,9 @@
-// Bundles the `understudy` CLI into one ESM file. Start-up is part of the product: resolving
-// and loading ~400 separate modules costs more than everything else the CLI does at boot.
+// Bundles what the package ships: the `understudy` CLI and the test kit (the package's main
+// export), sharing their chunks, in dist/bin. Start-up is part of the product: resolving and
+// loading ~400 separate modules costs more than everything else the CLI does at boot, and a
+// test file that imports the kit pays the same once per file.
 import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { chmod, readFile, rm, writeFile } from 'node:fs/promises';
 import { builtinModules, createRequire } from 'node:module';
 import { build } from 'esbuild';
@@ -130,10 +133,12 @@ const schemaHash = createHash('sha256')
 
 await build({
   plugins: [servedMimeTypesOnly, builtinsWithoutFacade, koaBodyChecks, listFormatsOnFirstUse],
-  entryPoints: ['provider/main/cli.ts'],
+  entryPoints: { 'cli-bundle': 'provider/main/cli.ts', kit: 'provider/testkit/index.ts' },
   outdir: 'dist/bin',
-  entryNames: 'cli-bundle',
-  chunkNames: 'chunks/[name]-[hash]',
+  entryNames: '[name]',
+  // Beside the entries, not in a folder: every module, wherever esbuild puts it, then finds
+  // the package's seed two levels up (seed/load.ts) and validated-seed.json beside itself.
+  chunkNames: '[name]-[hash]',
   // zod lands in its own chunk, loaded only when a seed has to be validated.
   splitting: true,
   define: { UNDERSTUDY_SEED_SCHEMA_HASH: JSON.stringify(schemaHash) },
@@ -160,3 +165,10 @@ await import('./cli-bundle.js');
 `;
 await writeFile('dist/bin/understudy.js', loader);
 await chmod('dist/bin/understudy.js', 0o755);
+
+// The package's own seed, validated now (tsc has just built seed/) and kept beside the bundle
+// under the schema hash the bundle carries: starts with that seed skip zod altogether.
+const { loadSeed } = await import('../dist/seed/load.js');
+await loadSeed('seed/default.json', [{ dir: 'dist/bin', schemaHash }]);
+if (!existsSync('dist/bin/validated-seed.json'))
+  throw new Error('dist/bin/validated-seed.json was not written');
