@@ -115,6 +115,58 @@ describe('the packed package', () => {
     expect(schema.code).toBe(0);
   });
 
+  it('exports the bundled kit; kit and bin take their own seed as validated at build time', () => {
+    const installed = join(project, 'node_modules/oidc-understudy');
+    const resolved = run('node', [
+      '--input-type=module',
+      '-e',
+      "console.log(import.meta.resolve('oidc-understudy'))",
+    ]);
+    expect(resolved.output.trim()).toBe(`file://${installed}/dist/bin/kit.js`);
+    // The shipped cache, with the org renamed: a start that validated the seed file itself
+    // would show the seed's own name.
+    const cacheFile = join(installed, 'dist/bin/validated-seed.json');
+    const shipped = readFileSync(cacheFile, 'utf8');
+    const cache = JSON.parse(shipped);
+    const ownName = cache.seed.org.name;
+    cache.seed.org.name = 'Validated at build time';
+    cache.seed.clients[0].client_name = 'Client validated at build time';
+    writeFileSync(cacheFile, JSON.stringify(cache));
+    try {
+      const started = run('node', [
+        '--input-type=module',
+        '-e',
+        [
+          "const { startUnderstudy } = await import('oidc-understudy');",
+          'const fromDefault = await startUnderstudy();',
+          'console.log(`default: ${fromDefault.seed.org.name}`);',
+          'await fromDefault.close();',
+          "const { readFileSync } = await import('node:fs');",
+          "const ownSeed = readFileSync(new URL(import.meta.resolve('oidc-understudy/seed/default.json')), 'utf8');",
+          'const fromObject = await startUnderstudy({ seed: JSON.parse(ownSeed) });',
+          'console.log(`object: ${fromObject.seed.org.name}`);',
+          'await fromObject.close();',
+        ].join('\n'),
+      ]);
+      expect(started.output).toContain('default: Validated at build time');
+      // A seed of the user's own is validated as it always was.
+      expect(started.output).toContain(`object: ${ownName}`);
+      expect(started.code).toBe(0);
+      // The bin's first start, in a data directory with no cache of its own yet.
+      const dataDir = mkdtempSync(join(tmpdir(), 'understudy-recipes-data-'));
+      // Stopped by spawnSync's timeout once it has had time to print its banner.
+      const bin = run(
+        join(project, 'node_modules/.bin/understudy'),
+        ['--port', '0', '--data-dir', dataDir],
+        4_000,
+      );
+      rmSync(dataDir, { recursive: true, force: true });
+      expect(bin.output).toContain('Client validated at build time');
+    } finally {
+      writeFileSync(cacheFile, shipped);
+    }
+  });
+
   it('type-checks the README recipes against the shipped .d.ts files', () => {
     const tsc = run(process.execPath, [
       join(root, 'node_modules/typescript/bin/tsc'),
