@@ -24,7 +24,7 @@ export const defaultSeedPath = fileURLToPath(
 export interface SeedCache {
   /** The directory validated-seed.json is kept in (the data directory, or the bundle's own). */
   dir: string;
-  /** Changes whenever the schema does, so a cached result is never from another schema. */
+  /** Changes whenever the code that validates does, so a result is never from other code. */
   schemaHash: string;
   /** Read but never written: the package's own seed, validated when the bundle was built. */
   readOnly?: boolean;
