@@ -4,6 +4,7 @@
  * checked together.
  */
 import { z } from 'zod';
+import { everyoneGroupName, isEveryone } from './everyone.js';
 import { oktaApiScopes } from './okta-api-scopes.js';
 
 const oktaId = (prefix: string) =>
@@ -57,11 +58,63 @@ const reservedClaims = new Set([
   'cnf',
 ]);
 
+// Claims a user's profile fills in; a groups claim by one of these names would hide it.
+const profileClaimNames = new Set([
+  'name',
+  'preferred_username',
+  'given_name',
+  'family_name',
+  'locale',
+  'zoneinfo',
+  'updated_at',
+  'email',
+  'email_verified',
+]);
+
 const scopeToken = z.string().regex(/^[\x21\x23-\x5B\x5D-\x7E]+$/, 'must be a valid scope token');
 
 // The org authorization server answers at /oauth2/v1/*, and its pages at /oauth2/interaction.
 // (and 'org' is its id for its storage and cookies)
 const reservedServerIds = new Set(['v1', 'interaction', 'debug', 'org']);
+
+/** Okta's group filters for a groups claim; a regex must match the whole name, as in Okta. */
+export const groupFilterTypes = ['startsWith', 'equals', 'contains', 'regex'] as const;
+
+export const groupsClaimSchema = z
+  .strictObject({
+    name: z
+      .string()
+      .regex(/^[A-Za-z_][A-Za-z0-9_:.-]*$/, 'must be a claim name such as "groups"')
+      .refine(
+        (name) => !reservedClaims.has(name) && !profileClaimNames.has(name),
+        'is a claim Understudy computes itself; choose another name',
+      )
+      .default('groups'),
+    filter: z
+      .strictObject({ type: z.enum(groupFilterTypes), value: z.string().min(1) })
+      .default({ type: 'regex', value: '.*' })
+      .describe(
+        "Which of the user's groups (Everyone included) the claim lists; startsWith, equals and contains ignore case",
+      ),
+    include: z
+      .enum(['idToken', 'accessToken', 'both'])
+      .default('both')
+      .describe(
+        'The ID token (and userinfo) when the groups scope is granted, the access token whatever the scope, or both',
+      ),
+  })
+  .superRefine((claim, ctx) => {
+    if (claim.filter.type !== 'regex') return;
+    try {
+      new RegExp(claim.filter.value, 'u');
+    } catch (error) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['filter', 'value'],
+        message: `is not a valid regular expression (${(error as Error).message})`,
+      });
+    }
+  });
 
 export const authorizationServerSchema = z.strictObject({
   id: z
@@ -76,6 +129,9 @@ export const authorizationServerSchema = z.strictObject({
   audience: z.string().min(1).describe('The "aud" of access tokens, e.g. api://default'),
   scopes: z.array(scopeToken).default([]).describe('Custom scopes besides the OIDC ones'),
   refreshTokenLifetimeSeconds: z.number().int().positive().default(2_592_000),
+  groupsClaim: groupsClaimSchema
+    .default({ name: 'groups', filter: { type: 'regex', value: '.*' }, include: 'both' })
+    .describe("Okta's groups claim as an admin configures it on the server"),
 });
 
 // Printable text on one line: a name shows in tokens, pages and Okta's JSON.
@@ -87,10 +143,7 @@ const oneLine = z
 
 export const groupSchema = z.strictObject({
   id: oktaId('00g').optional().describe("Okta's group id; derived from the name when absent"),
-  name: oneLine.refine(
-    (name) => name.toLowerCase() !== 'everyone',
-    "is Okta's built-in group of every user, which Understudy provides itself",
-  ),
+  name: oneLine.describe(`Declaring "${everyoneGroupName}" describes Okta's built-in group`),
   description: z.string().max(1024).optional(),
   created: z.iso.datetime().optional(),
   lastUpdated: z.iso.datetime().optional(),
@@ -121,7 +174,11 @@ export const userSchema = z.strictObject({
     .min(1)
     .optional()
     .describe('Without one, the user signs in only through the one-click picker'),
-  groups: z.array(z.string()).default([]),
+  groups: z
+    .array(z.string())
+    .default([])
+    // Every user is in Everyone already; the list keeps the groups that set users apart.
+    .transform((groups) => groups.filter((name) => !isEveryone(name))),
   status: z.enum(userStatuses).default('ACTIVE'),
   profile: z
     .record(z.string(), z.json())
@@ -235,12 +292,12 @@ export const seedSchema = z
       ),
   })
   .superRefine((seed, ctx) => {
-    const groupNames = new Set(seed.groups.map((group) => group.name));
+    const groupNames = new Set([everyoneGroupName, ...seed.groups.map((group) => group.name)]);
     const unknownGroup = (name: string, path: (string | number)[]) =>
       ctx.addIssue({
         code: 'custom',
         path,
-        message: `unknown group "${name}" (declared groups: ${[...groupNames].join(', ') || 'none'})`,
+        message: `unknown group "${name}" (known groups: ${[...groupNames].join(', ')})`,
       });
 
     flagDuplicates(
@@ -250,7 +307,7 @@ export const seedSchema = z
       ctx,
     );
     flagDuplicates(
-      seed.groups.map((group) => group.name),
+      seed.groups.map((group) => (isEveryone(group.name) ? everyoneGroupName : group.name)),
       'groups',
       'name',
       ctx,
@@ -414,5 +471,6 @@ export type SeedClient = Seed['clients'][number];
 export type SeedAuthorizationServer = Seed['authorizationServers'][number];
 export type SeedTeam = Seed['teams'][number];
 export type SeedGroup = Seed['groups'][number];
+export type SeedGroupsClaim = SeedAuthorizationServer['groupsClaim'];
 export type SeedApiToken = Seed['apiTokens'][number];
 export type UserStatus = (typeof userStatuses)[number];

@@ -73,13 +73,11 @@ async function completeLogin(params) {
   document.getElementById('spa-groups').textContent = (claims.groups ?? []).join(', ') || 'none';
   document.getElementById('spa-signed-in').hidden = false;
   document.getElementById('spa-login').hidden = true;
+  // The first of the user's groups that is a team: Everyone and other groups are not.
   const team = document.getElementById('spa-team');
-  if (
-    claims.groups?.length &&
-    [...team.options].some((option) => option.value === claims.groups[0])
-  ) {
-    team.value = claims.groups[0];
-  }
+  const teams = new Set([...team.options].map((option) => option.value));
+  const own = (claims.groups ?? []).find((group) => teams.has(group));
+  if (own) team.value = own;
   show({
     signedIn: claims.sub,
     scopes: claims.scp,

@@ -42,7 +42,7 @@ export interface AccountStore {
   authenticate(login: string, password: string): SeedUser | undefined;
   /** The users who may sign in now (Okta's ACTIVE ones), for the login page's picker. */
   signInable(): readonly SeedUser[];
-  /** Every claim the user has, before scope filtering. */
+  /** Every standard claim the user has, before scope filtering (okta/ adds its groups claim). */
   profileClaims(user: SeedUser): UserClaims;
   /** Notes a sign-in (Okta's lastLogin). */
   signedIn(userId: string): Promise<void>;
@@ -73,7 +73,6 @@ export function createAccountStore(
     updated_at: user.lastUpdated ? Math.floor(Date.parse(user.lastUpdated) / 1000) : updatedAt,
     email: user.email,
     email_verified: true,
-    groups: [...user.groups],
   });
 
   // A suspended or deactivated user's sessions and refresh tokens stop working, as on Okta.

@@ -1,17 +1,22 @@
 /**
  * Reshapes oidc-provider's JWT access tokens into Okta's: `ver`, `cid`, `uid`, `scp` as an array,
- * `sub` = the user's login, `groups`, and a header without `typ`.
+ * `sub` = the user's login, the server's groups claim, and a header without `typ`.
  */
 import type { AccessToken, ClientCredentials, KoaContextWithOIDC } from 'oidc-provider';
 import type { AccountStore } from '../oidc/accounts.js';
 import type { RevocationList } from '../store/revoked-tokens.js';
+import { accessTokenUserClaims, type GroupsClaim } from './token-claims.js';
 
 interface JwtParts {
   header?: Record<string, unknown> | undefined;
   payload: Record<string, unknown>;
 }
 
-export function createAccessTokenCustomizer(accounts: AccountStore, revoked?: RevocationList) {
+export function createAccessTokenCustomizer(
+  accounts: AccountStore,
+  groups: GroupsClaim,
+  revoked?: RevocationList,
+) {
   return async (
     _ctx: KoaContextWithOIDC,
     token: AccessToken | ClientCredentials,
@@ -33,15 +38,9 @@ export function createAccessTokenCustomizer(accounts: AccountStore, revoked?: Re
     const accountId = 'accountId' in token ? token.accountId : undefined;
     const user = accountId ? accounts.findUserById(accountId) : undefined;
     if (!user) return;
-    Object.assign(payload, {
-      uid: user.id,
-      sub: user.login,
-      ...('authTime' in token && typeof token.authTime === 'number'
-        ? { auth_time: token.authTime }
-        : undefined),
-      // Okta's default API tokens carry groups regardless of scope; resource servers rely on it.
-      groups: [...user.groups],
-      ...user.claims,
-    });
+    if ('authTime' in token && typeof token.authTime === 'number') {
+      payload.auth_time = token.authTime;
+    }
+    Object.assign(payload, accessTokenUserClaims(groups, user));
   };
 }

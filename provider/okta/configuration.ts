@@ -18,6 +18,7 @@ import { sessionLifetime, tokenLifetimes } from './lifetimes.js';
 import { injectedConsentParam } from './offline-access.js';
 import { registerPostMessageMode } from './post-message-mode.js';
 import { providerPaths } from './route-table.js';
+import { claimsByScopeFor, groupsClaim } from './token-claims.js';
 
 export interface OktaConfigurationOptions {
   server: SeedAuthorizationServer;
@@ -49,6 +50,7 @@ export function oktaConfiguration({
   const seedClients = new Map(seed.clients.map((client) => [client.client_id, client]));
   const customClaimNames = [...new Set(seed.users.flatMap((user) => Object.keys(user.claims)))];
   const allScopes = grantableScopes(server);
+  const groups = groupsClaim(server);
 
   const isFirstParty = (clientId: string) => seedClients.get(clientId)?.consentRequired === false;
 
@@ -57,10 +59,11 @@ export function oktaConfiguration({
     // Okta's discovery lists the server's own scopes too.
     scopes: ['openid', 'offline_access', ...server.scopes],
     loadExistingGrant: createLoadExistingGrant(isFirstParty),
-    findAccount: oktaFindAccount(accounts, seed.org.id),
+    findAccount: oktaFindAccount(accounts, seed.org.id, groups),
     // Okta always puts auth_time in its ID tokens.
     clientDefaults: { require_auth_time: true },
     claims: {
+      ...claimsByScopeFor(groups, claimsByScope),
       acr: null,
       sid: null,
       iss: null,
@@ -98,7 +101,7 @@ export function oktaConfiguration({
         },
       },
     },
-    formats: { customizers: { jwt: createAccessTokenCustomizer(accounts, revoked) } },
+    formats: { customizers: { jwt: createAccessTokenCustomizer(accounts, groups, revoked) } },
     clientBasedCORS: (_ctx, origin, client) => {
       const seedClient = seedClients.get(client.clientId);
       return seedClient !== undefined && originAllowed(seedClient, origin);

@@ -1,14 +1,17 @@
 /**
- * Okta's ID tokens: `ver` and `idp` always, and in the code flow only a thin set of the
- * profile claims (the rest is at userinfo); a response without an access token
- * (`response_type=id_token`) carries them all.
+ * Okta's ID tokens: `ver` and `idp` always, the server's groups claim, and in the code flow
+ * only a thin set of the profile claims (the rest is at userinfo); a response without an access
+ * token (`response_type=id_token`) carries them all.
  */
 import type { FindAccount, KoaContextWithOIDC } from 'oidc-provider';
 import { type AccountStore, maySignIn } from '../oidc/accounts.js';
+import { type GroupsClaim, identityClaims, idTokenUserClaims } from './token-claims.js';
 
-const thinIdTokenClaims = new Set(['sub', 'name', 'preferred_username', 'email', 'groups']);
-
-export function oktaFindAccount(accounts: AccountStore, orgId: string): FindAccount {
+export function oktaFindAccount(
+  accounts: AccountStore,
+  orgId: string,
+  groups: GroupsClaim,
+): FindAccount {
   return (ctx: KoaContextWithOIDC, id: string) => {
     const user = accounts.findUserById(id);
     // Suspended or deactivated: its sessions and refresh tokens stop working, as on Okta.
@@ -16,15 +19,10 @@ export function oktaFindAccount(accounts: AccountStore, orgId: string): FindAcco
     return {
       accountId: user.id,
       claims(use) {
-        const claims = accounts.profileClaims(user);
-        if (use !== 'id_token') return claims;
+        const identity = identityClaims(groups, accounts.profileClaims(user), user);
+        if (use !== 'id_token') return identity;
         const fat = ctx.oidc?.params?.response_type === 'id_token';
-        const idTokenClaims = fat
-          ? claims
-          : Object.fromEntries(
-              Object.entries(claims).filter(([name]) => thinIdTokenClaims.has(name)),
-            );
-        return { ...idTokenClaims, ...user.claims, sub: user.id, ver: 1, idp: orgId };
+        return idTokenUserClaims(groups, identity, user, { fat, orgId }) as typeof identity;
       },
     };
   };

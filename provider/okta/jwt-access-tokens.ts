@@ -14,6 +14,12 @@ import { requestOrigin } from '../http/request-origin.js';
 import { type AccountStore, claimsByScope } from '../oidc/accounts.js';
 import { accessTokenVerifier } from './access-token-verifier.js';
 import { authenticateClient } from './client-auth.js';
+import {
+  claimsByScopeFor,
+  type GroupsClaim,
+  identityClaims,
+  releasedClaims,
+} from './token-claims.js';
 import type { RevocationList } from '../store/revoked-tokens.js';
 
 export interface JwtAccessTokenOptions {
@@ -23,6 +29,8 @@ export interface JwtAccessTokenOptions {
   accounts: AccountStore;
   clients: ReadonlyMap<string, SeedClient>;
   revoked: RevocationList;
+  /** The server's groups claim: at userinfo with the `groups` scope, as in its ID tokens. */
+  groups: GroupsClaim;
 }
 
 const jwsPattern = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
@@ -33,6 +41,7 @@ export function jwtAccessTokenEndpoints(options: JwtAccessTokenOptions): {
   revocation: Middleware;
 } {
   const verify = accessTokenVerifier({ ...options, publicKeys: options.publicKeys.keys });
+  const releasedBy = claimsByScopeFor(options.groups, claimsByScope);
 
   /** What the provider's CORS would do for these answers, which never reach it. */
   function allowOrigin(ctx: Context, client: SeedClient | undefined) {
@@ -75,8 +84,8 @@ export function jwtAccessTokenEndpoints(options: JwtAccessTokenOptions): {
         'The access token must provide access to at least one of these scopes - openid',
       );
     }
-    const released = new Set<string>(scopes.flatMap((scope) => scopeClaims(scope)));
-    const claims = options.accounts.profileClaims(user);
+    const released = releasedClaims(releasedBy, scopes);
+    const claims = identityClaims(options.groups, options.accounts.profileClaims(user), user);
     ctx.set('cache-control', 'no-store');
     ctx.body = {
       ...Object.fromEntries(Object.entries(claims).filter(([name]) => released.has(name))),
@@ -131,12 +140,6 @@ function decodeClaimsUnverified(token: string): Record<string, unknown> | undefi
   } catch {
     return undefined;
   }
-}
-
-function scopeClaims(scope: string): readonly string[] {
-  return Object.hasOwn(claimsByScope, scope)
-    ? claimsByScope[scope as keyof typeof claimsByScope]
-    : [];
 }
 
 function bearerError(ctx: Context, status: number, error: string, description: string) {

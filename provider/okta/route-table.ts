@@ -30,6 +30,7 @@ import type { RevocationList } from '../store/revoked-tokens.js';
 import { sessionLifetime } from './lifetimes.js';
 import type { SessionCookieOptions } from './browser-session.js';
 import { sessionTokenAuthorize } from './session-token-login.js';
+import { groupsClaim } from './token-claims.js';
 import type { SessionTokenStore } from '../store/session-tokens.js';
 
 /** Okta's paths for oidc-provider's routes, by oidc-provider's names. */
@@ -80,6 +81,8 @@ export function orgAuthorizationServer(issuerBase: string): SeedAuthorizationSer
     audience: issuerBase,
     scopes: [...oktaApiScopes],
     refreshTokenLifetimeSeconds: 7_776_000,
+    // Okta's org server puts a groups claim in ID tokens only (an app's "Groups claim filter").
+    groupsClaim: { name: 'groups', filter: { type: 'regex', value: '.*' }, include: 'idToken' },
   };
 }
 
@@ -165,6 +168,7 @@ export function oktaRoutes(options: OktaRoutesOptions): Middleware {
     accounts,
     clients,
     revoked: options.revoked,
+    groups: groupsClaim(server),
   });
 
   const router = new Router();

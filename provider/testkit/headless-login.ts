@@ -21,6 +21,8 @@ export interface HeadlessLoginOptions {
   consent?: 'allow' | 'deny';
   /** More authorization request parameters (prompt, login_hint, max_age, ...). */
   params?: Record<string, string>;
+  /** Which authorization server to sign in at, by id; defaults to the first. */
+  authorizationServer?: string;
 }
 
 export interface TokenResponse {

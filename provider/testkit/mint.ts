@@ -6,9 +6,20 @@
 import { randomBytes } from 'node:crypto';
 import { importJWK, SignJWT } from 'jose';
 import type { Seed } from '../../seed/schema.js';
+import { claimsByScope, createAccountStore } from '../oidc/accounts.js';
 import type { KeyMaterial } from '../oidc/keys.js';
-import { displayName } from '../../seed/users.js';
+import {
+  accessTokenUserClaims,
+  claimsByScopeFor,
+  groupsClaim,
+  identityClaims,
+  idTokenUserClaims,
+  releasedClaims,
+} from '../okta/token-claims.js';
 import { findClient, seededUser } from './headless-login.js';
+
+/** Claims the provider's configuration puts under `openid`, so in every ID token. */
+const alwaysInIdToken = new Set(['sub', 'ver', 'idp']);
 
 interface MintCommon {
   /** A seeded client id; defaults to the first seeded client. */
@@ -33,6 +44,8 @@ export interface MintAccessTokenOptions extends MintCommon {
 export interface MintIdTokenOptions extends MintCommon {
   /** A seeded user's id or login. */
   user: string;
+  /** The granted scopes, which decide the profile claims and groups; default openid profile email. */
+  scopes?: string[];
   nonce?: string;
   /** Defaults to the client id. */
   audience?: string;
@@ -56,32 +69,37 @@ export async function mintAccessToken(context: MintContext, options: MintAccessT
     aud: options.audience ?? server.audience,
     cid: client.client_id,
     ...(user
-      ? { uid: user.id, sub: user.login, scp: scopes, groups: [...user.groups], ...user.claims }
+      ? { scp: scopes, ...accessTokenUserClaims(groupsClaim(server), user) }
       : { sub: client.client_id, scp: scopes }),
     ...options.claims,
   });
 }
 
 export async function mintIdToken(context: MintContext, options: MintIdTokenOptions) {
-  const { issuer } = serverFor(context, options.authorizationServer);
-  const client = findClient(context.seed, options.client);
-  const user = seededUser(context.seed, options.user);
+  const { seed } = context;
+  const { server, issuer } = serverFor(context, options.authorizationServer);
+  const client = findClient(seed, options.client);
+  const user = seededUser(seed, options.user);
   const now = Math.floor(Date.now() / 1000);
+  // What the provider's ID token in the code flow holds for these scopes.
+  const groups = groupsClaim(server);
+  const identity = identityClaims(groups, createAccountStore(seed, now).profileClaims(user), user);
+  const released = releasedClaims(
+    claimsByScopeFor(groups, claimsByScope),
+    options.scopes ?? ['openid', 'profile', 'email'],
+  );
+  const userClaims = Object.entries(
+    idTokenUserClaims(groups, identity, user, { fat: false, orgId: seed.org.id }),
+  ).filter(([name]) => released.has(name) || alwaysInIdToken.has(name) || name in user.claims);
   return sign(context, options.expiresIn, {
     ver: 1,
     jti: `ID.${randomBytes(32).toString('base64url')}`,
     iss: issuer,
     aud: options.audience ?? client.client_id,
-    sub: user.id,
-    idp: context.seed.org.id,
     amr: ['pwd'],
     auth_time: now,
-    name: displayName(user),
-    preferred_username: user.login,
-    email: user.email,
-    groups: [...user.groups],
+    ...Object.fromEntries(userClaims),
     ...(options.nonce ? { nonce: options.nonce } : {}),
-    ...user.claims,
     ...options.claims,
   });
 }

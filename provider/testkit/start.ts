@@ -108,7 +108,12 @@ export async function startUnderstudy(options: StartUnderstudyOptions = {}): Pro
       return running.seed().users;
     },
     control,
-    login: (loginOptions) => headlessLogin({ issuer, seed: running.seed(), ca }, loginOptions),
+    login: (loginOptions) => {
+      const id = loginOptions.authorizationServer;
+      const at = id === undefined ? issuer : running.issuers.get(id);
+      if (!at) throw new Error(`no authorization server "${id}"`);
+      return headlessLogin({ issuer: at, seed: running.seed(), ca }, loginOptions);
+    },
     mintAccessToken: (mintOptions) => mintAccessToken(mintContext(), mintOptions),
     mintIdToken: (mintOptions) => mintIdToken(mintContext(), mintOptions),
     signInWithPage: (page, user) => signInWithPage(page, user),

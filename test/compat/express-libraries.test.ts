@@ -102,7 +102,7 @@ describe('express-openid-connect v3', () => {
     expect(signedIn.userinfo).toMatchObject({
       sub: sarah.id,
       family_name: 'Morgan',
-      groups: ['hr'],
+      groups: ['Everyone', 'hr'],
     });
     expect(signedIn.hasAccessToken).toBe(true);
   });
@@ -166,7 +166,7 @@ describe('API protection: express-oauth2-jwt-bearer and express-jwt + jwks-rsa',
         iss: provider.issuer,
         aud: 'api://default',
         uid: hannah.id,
-        groups: ['admin'],
+        groups: ['Everyone', 'admin'],
       });
 
       const missing = await fetch(`${api.url}${path}`);

@@ -4,6 +4,7 @@
  * Chromium. The app page is on http://localhost, the provider on https with the local CA:
  * two sites, as in real use, so the hidden iframe needs SameSite=None session cookies.
  */
+import { decodeJwt } from 'jose';
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -144,6 +145,8 @@ describe.runIf(chromiumAvailable())('@okta/okta-auth-js in Chromium', () => {
           };
         });
         expect(result.sub).toBe(user().id);
+        // The default groups claim lets the built-in Everyone through, as Okta's guide sets it.
+        expect(decodeJwt(result.accessToken ?? '').groups).toEqual(['Everyone', ...user().groups]);
         expect(result.accessToken).toEqual(expect.any(String));
         expect(result.refreshToken).toBeUndefined();
         expect(result.user).toMatchObject({ sub: user().id, email: user().email });

@@ -239,8 +239,8 @@ describe.each(modes)('okta-sdk-nodejs with $mode', ({ client: makeClient, me: ex
 
   it('signs the created user in at the login page and /api/v1/authn, with the group in the tokens', async () => {
     const tokens = await signIn('ada@example.com', 'Analytical-Engine-1');
-    expect(tokens.claims()?.groups).toEqual(['Auditors']);
-    expect(decodeJwt(tokens.access_token).groups).toEqual(['Auditors']);
+    expect(tokens.claims()?.groups).toEqual(['Everyone', 'Auditors']);
+    expect(decodeJwt(tokens.access_token).groups).toEqual(['Everyone', 'Auditors']);
     const answer = await authn('ada@example.com', 'Analytical-Engine-1');
     expect(answer.status).toBe(200);
     expect(((await answer.json()) as { status: string }).status).toBe('SUCCESS');
@@ -253,7 +253,11 @@ describe.each(modes)('okta-sdk-nodejs with $mode', ({ client: makeClient, me: ex
     expect(marketing?.profile?.name).toBe('marketing');
     await sdk.groupApi.assignUserToGroup({ groupId: marketing?.id ?? '', userId: ada.id ?? '' });
     const after = await signIn('ada@example.com', 'Analytical-Engine-1');
-    expect((after.claims()?.groups as string[]).sort()).toEqual(['Auditors', 'marketing']);
+    expect((after.claims()?.groups as string[]).sort()).toEqual([
+      'Auditors',
+      'Everyone',
+      'marketing',
+    ]);
     const members = await all(await sdk.groupApi.listGroupUsers({ groupId: marketing?.id ?? '' }));
     expect(members.map((user) => user.profile?.login)).toContain('ada@example.com');
     await sdk.groupApi.unassignUserFromGroup({
@@ -261,7 +265,7 @@ describe.each(modes)('okta-sdk-nodejs with $mode', ({ client: makeClient, me: ex
       userId: ada.id ?? '',
     });
     const again = await signIn('ada@example.com', 'Analytical-Engine-1');
-    expect(again.claims()?.groups).toEqual(['Auditors']);
+    expect(again.claims()?.groups).toEqual(['Everyone', 'Auditors']);
   });
 
   it('runs the lifecycle by Okta rules, and a suspended user cannot sign in', async () => {

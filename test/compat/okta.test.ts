@@ -98,7 +98,7 @@ describe('@okta/oidc-middleware', () => {
       email: grace.email,
       preferred_username: grace.login,
       name: 'Grace Li',
-      groups: ['legal'],
+      groups: ['Everyone', 'legal'],
     });
     const { access_token, refresh_token } = signedIn.tokens;
     expect(refresh_token).toBeTruthy();

@@ -113,6 +113,6 @@ describe('README: Manage users and groups (okta-sdk-nodejs)', () => {
       { username: 'ada@example.com', password: 'Analytical-Engine-1' },
       { scope: 'openid profile groups' },
     );
-    expect(tokens.claims()?.groups).toEqual(['finance']);
+    expect(tokens.claims()?.groups).toEqual(['Everyone', 'finance']);
   });
 });

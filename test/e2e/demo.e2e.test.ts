@@ -92,6 +92,9 @@ describe.runIf(chromiumAvailable())('the demo in Chromium', () => {
     await page.waitForURL(`${demo.appUrl}/spa/`);
     await page.locator('#spa-signed-in').waitFor();
     expect(await page.locator('#spa-user').textContent()).toBe('carol.lee@task-vantage.com');
+    // Everyone is in the token; the team picked is the first group that is a team.
+    expect(await page.locator('#spa-groups').textContent()).toBe('Everyone, finance');
+    expect(await page.locator('#spa-team').inputValue()).toBe('finance');
 
     await page.getByRole('button', { name: 'Call the API' }).click();
     await expect.poll(() => page.locator('#spa-output').textContent()).toContain('"total": 2780');

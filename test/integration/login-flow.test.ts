@@ -84,7 +84,7 @@ describe('Authorization Code + PKCE with openid-client', () => {
       name: 'Carol Lee',
       preferred_username: carol.login,
       email: carol.email,
-      groups: ['finance'],
+      groups: ['Everyone', 'finance'],
     });
     expect(typeof idToken.payload.auth_time).toBe('number');
     expect((idToken.payload.exp ?? 0) - (idToken.payload.iat ?? 0)).toBe(3600);
@@ -101,7 +101,7 @@ describe('Authorization Code + PKCE with openid-client', () => {
       cid: web.client_id,
       uid: carol.id,
       sub: carol.login,
-      groups: ['finance'],
+      groups: ['Everyone', 'finance'],
     });
     expect(accessToken.payload.scp).toEqual(
       expect.arrayContaining(['openid', 'profile', 'email', 'groups', 'offline_access']),
@@ -124,7 +124,7 @@ describe('Authorization Code + PKCE with openid-client', () => {
       preferred_username: carol.login,
       email: carol.email,
       email_verified: true,
-      groups: ['finance'],
+      groups: ['Everyone', 'finance'],
     });
   });
 

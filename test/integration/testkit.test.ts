@@ -66,7 +66,7 @@ describe('headless login', () => {
     });
     expect(new URL(redirectUrl).searchParams.get('code')).toBeTruthy();
     const { payload } = await verifyAccessToken(tokens.access_token);
-    expect(payload).toMatchObject({ sub: carol, groups: ['finance'] });
+    expect(payload).toMatchObject({ sub: carol, groups: ['Everyone', 'finance'] });
     expect(tokens.id_token).toBeTruthy();
   });
 
@@ -210,14 +210,14 @@ describe('control', () => {
       givenName: 'New',
       familyName: 'Contractor',
       password: 'understudy',
-      groups: ['legal'],
+      groups: ['Everyone', 'legal'],
       claims: { department: 'Legal Ops' },
     });
     const { tokens } = await understudy.login({ user: 'new.contractor@task-vantage.com' });
     const { payload } = await verifyAccessToken(tokens.access_token);
     expect(payload).toMatchObject({
       uid: '00uNewContractor0001',
-      groups: ['legal'],
+      groups: ['Everyone', 'legal'],
       department: 'Legal Ops',
     });
 
@@ -226,6 +226,7 @@ describe('control', () => {
     await understudy.control.upsertUser({ ...grace, groups: ['legal', 'admin'] });
     const again = await understudy.login({ user: 'grace.li@task-vantage.com' });
     expect((await verifyAccessToken(again.tokens.access_token)).payload.groups).toEqual([
+      'Everyone',
       'legal',
       'admin',
     ]);

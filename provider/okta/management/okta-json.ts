@@ -3,6 +3,7 @@
  * timestamps, the profile, credentials without the password, and the `_links` of the
  * lifecycle operations that apply to the user's status.
  */
+import { everyoneGroupName, isEveryone } from '../../../seed/everyone.js';
 import { groupId } from '../../../seed/groups.js';
 import type { Seed, SeedGroup, SeedUser, UserStatus } from '../../../seed/schema.js';
 
@@ -15,7 +16,7 @@ export interface DirectoryView {
   lastLogins: ReadonlyMap<string, string>;
 }
 
-export const everyoneGroupId = groupId({ name: 'Everyone' });
+export const everyoneGroupId = groupId({ name: everyoneGroupName });
 
 /** Which lifecycle operations Okta offers in each status. */
 const operations: Record<UserStatus, readonly string[]> = {
@@ -88,18 +89,26 @@ export interface GroupEntry {
   builtIn: boolean;
 }
 
-/** The seed's groups and Okta's built-in Everyone, which holds every user. */
+/**
+ * Okta's built-in Everyone, which holds every user (described as the seed declares it, if it
+ * does), then the seed's other groups.
+ */
 export function groupEntries(seed: Seed): GroupEntry[] {
+  const declared = seed.groups.find((group) => isEveryone(group.name));
   return [
     {
       group: {
-        id: everyoneGroupId,
-        name: 'Everyone',
-        description: 'All users in your organization',
+        id: declared?.id ?? everyoneGroupId,
+        name: everyoneGroupName,
+        description: declared?.description ?? 'All users in your organization',
+        ...(declared?.created ? { created: declared.created } : {}),
+        ...(declared?.lastUpdated ? { lastUpdated: declared.lastUpdated } : {}),
       },
       builtIn: true,
     },
-    ...seed.groups.map((group) => ({ group, builtIn: false })),
+    ...seed.groups
+      .filter((group) => !isEveryone(group.name))
+      .map((group) => ({ group, builtIn: false })),
   ];
 }
 

@@ -25,6 +25,12 @@ async function problemsOf(content: unknown, name = 'seed.json') {
   return seedError.problems;
 }
 
+async function loadsFrom(content: unknown, name = 'seed.json') {
+  const file = join(dir, name);
+  writeFileSync(file, JSON.stringify(content));
+  return loadSeed(file);
+}
+
 type Entry = Record<string, unknown>;
 
 /** Changes one entry of a list; `undefined` removes a field (JSON.stringify drops it). */
@@ -96,7 +102,7 @@ describe('loadSeed', () => {
       withUsers((users) => patch(users, 3, { groups: ['finance', 'sales'] })),
     );
     expect(problems).toEqual([
-      'users[3].groups[1]: unknown group "sales" (declared groups: finance, hr, legal, marketing, dev-advocacy, admin)',
+      'users[3].groups[1]: unknown group "sales" (known groups: Everyone, finance, hr, legal, marketing, dev-advocacy, admin)',
     ]);
   });
 
@@ -154,19 +160,77 @@ describe('loadSeed', () => {
   });
 });
 
-describe('seed fields for the Management API and the org authorization server', () => {
-  it("keeps the org authorization server's ids and Okta's built-in group to themselves", async () => {
+describe('the org authorization server', () => {
+  it("keeps the org authorization server's ids to itself", async () => {
     const servers = structuredClone(valid.authorizationServers) as unknown as Entry[];
     patch(servers, 0, { id: 'org' });
     expect(await problemsOf({ ...valid, authorizationServers: servers })).toEqual([
       'authorizationServers[0].id: is a path of the org authorization server (/oauth2/v1, /oauth2/interaction); choose another id',
     ]);
-    const groups = [...valid.groups, { name: 'Everyone' }];
-    expect(await problemsOf({ ...valid, groups })).toEqual([
-      `groups[${valid.groups.length}].name: is Okta's built-in group of every user, which Understudy provides itself`,
-    ]);
+  });
+});
+
+describe("Okta's built-in Everyone in a seed", () => {
+  it('loads a seed whose users name Everyone, and keeps their lists to the other groups', async () => {
+    const seed = await loadsFrom(
+      withUsers((users) => patch(users, 0, { groups: ['Everyone', 'admin'] })),
+    );
+    expect(seed.users[0]?.groups).toEqual(['admin']);
+    // A team may belong to every user too.
+    const teams = structuredClone(valid.teams) as unknown as Entry[];
+    patch(teams, 0, { group: 'Everyone' });
+    expect((await loadsFrom({ ...valid, teams })).teams[0]?.group).toBe('Everyone');
   });
 
+  it('loads a seed that declares Everyone, and refuses it twice', async () => {
+    const declared = { name: 'Everyone', description: 'Every Task Vantage employee' };
+    const seed = await loadsFrom({ ...valid, groups: [...valid.groups, declared] });
+    expect(seed.groups.at(-1)).toEqual(declared);
+    const twice = [...valid.groups, declared, { name: 'everyone' }];
+    expect(await problemsOf({ ...valid, groups: twice })).toEqual([
+      `groups[${valid.groups.length + 1}].name: duplicate name "Everyone" (also at groups[${valid.groups.length}])`,
+    ]);
+  });
+});
+
+describe('the groups claim of an authorization server', () => {
+  const withClaim = (groupsClaim: unknown) => {
+    const servers = structuredClone(valid.authorizationServers) as unknown as Entry[];
+    patch(servers, 0, { groupsClaim });
+    return { ...valid, authorizationServers: servers };
+  };
+
+  it("defaults to Okta's guide: groups, matching the regex .*, in both tokens", () => {
+    expect(valid.authorizationServers[0]?.groupsClaim).toEqual({
+      name: 'groups',
+      filter: { type: 'regex', value: '.*' },
+      include: 'both',
+    });
+  });
+
+  it('refuses a filter that is not a valid regular expression, with file and path', async () => {
+    const problems = await problemsOf(withClaim({ filter: { type: 'regex', value: 'fin(' } }));
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(
+      /^authorizationServers\[0\]\.groupsClaim\.filter\.value: is not a valid regular expression \(.+\)$/,
+    );
+  });
+
+  it('refuses an unknown filter type, a claim name Understudy computes, and an empty value', async () => {
+    expect(
+      await problemsOf(
+        withClaim({ name: 'sub', include: 'userinfo', filter: { type: 'endsWith', value: '' } }),
+      ),
+    ).toEqual([
+      'authorizationServers[0].groupsClaim.name: is a claim Understudy computes itself; choose another name',
+      'authorizationServers[0].groupsClaim.filter.type: Invalid option: expected one of "startsWith"|"equals"|"contains"|"regex"',
+      'authorizationServers[0].groupsClaim.filter.value: Too small: expected string to have >=1 characters',
+      'authorizationServers[0].groupsClaim.include: Invalid option: expected one of "idToken"|"accessToken"|"both"',
+    ]);
+  });
+});
+
+describe('seed fields for the Management API and private_key_jwt', () => {
   it('wants public keys for a private_key_jwt client, and no private parts', async () => {
     const service = {
       client_id: 'svc-app',

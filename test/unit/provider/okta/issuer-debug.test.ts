@@ -1,3 +1,4 @@
+import type { SeedAuthorizationServer } from '../../../../seed/schema.js';
 import type { Middleware } from 'koa';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
@@ -9,11 +10,12 @@ import { callMiddleware } from '../../../helpers/koa.js';
 
 afterEach(() => vi.restoreAllMocks());
 
-const server = {
+const server: SeedAuthorizationServer = {
   id: 'default',
   audience: 'api://default',
   scopes: [],
   refreshTokenLifetimeSeconds: 1,
+  groupsClaim: { name: 'groups', filter: { type: 'regex', value: '.*' }, include: 'both' },
 };
 
 describe('the issuer check', () => {

@@ -3,6 +3,7 @@ import type { Middleware } from 'koa';
 import { describe, expect, it } from 'vitest';
 import { createAccountStore } from '../../../../provider/oidc/accounts.js';
 import { createAccessTokenCustomizer } from '../../../../provider/okta/access-token-claims.js';
+import { groupsClaim } from '../../../../provider/okta/token-claims.js';
 import { deviceAuthorizationInterval } from '../../../../provider/okta/device-authorization.js';
 import { oktaDiscovery } from '../../../../provider/okta/discovery.js';
 import {
@@ -107,7 +108,9 @@ describe('JWT access token claims', () => {
     const seed = await loadSeed();
     const user = seed.users[0];
     if (!user) throw new Error('the default seed has users');
-    const customize = createAccessTokenCustomizer(createAccountStore(seed, 0));
+    const server = seed.authorizationServers[0];
+    if (!server) throw new Error('the default seed has a server');
+    const customize = createAccessTokenCustomizer(createAccountStore(seed, 0), groupsClaim(server));
     const jwt = {
       header: { alg: 'RS256', typ: 'at+jwt' },
       payload: { scope: 'openid email', client_id: 'client', sub: user.id } as Record<
@@ -124,7 +127,7 @@ describe('JWT access token claims', () => {
       sub: user.login,
       scp: ['openid', 'email'],
       auth_time: 123,
-      groups: [...user.groups],
+      groups: ['Everyone', ...user.groups],
     });
     expect(jwt.payload).not.toHaveProperty('scope');
     expect(jwt.payload).not.toHaveProperty('client_id');
