@@ -17,8 +17,6 @@ export interface ControlStateStore {
   nextLogin(): Promise<string | undefined>;
   failNext(endpoint: FailableEndpoint, failure: InjectedFailure, times?: number): Promise<void>;
   takeFailure(endpoint: FailableEndpoint): Promise<InjectedFailure | undefined>;
-  /** Whether a failure waits for `endpoint`, without taking it. */
-  hasFailure(endpoint: FailableEndpoint): Promise<boolean>;
   pendingFailures(): Promise<Record<FailableEndpoint, InjectedFailure[]>>;
   clear(): Promise<void>;
 }
@@ -51,10 +49,6 @@ export class ControlState implements ControlStateStore {
 
   async takeFailure(endpoint: FailableEndpoint): Promise<InjectedFailure | undefined> {
     return this.#failures.get(endpoint)?.shift();
-  }
-
-  async hasFailure(endpoint: FailableEndpoint): Promise<boolean> {
-    return (this.#failures.get(endpoint)?.length ?? 0) > 0;
   }
 
   async pendingFailures(): Promise<Record<FailableEndpoint, InjectedFailure[]>> {

@@ -5,14 +5,9 @@
 import type { Middleware } from 'koa';
 import type { SeedClient } from '../../seed/schema.js';
 import { UnderstudyError } from '../http/errors.js';
-import type { ControlStateStore, FailableEndpoint } from './control-state.js';
+import type { ControlStateStore } from './control-state.js';
 
 const injected = 'injected by the Understudy control API';
-/** The route each failable endpoint's failures are a step on. */
-const endpointOfRoute: Readonly<Record<string, FailableEndpoint>> = {
-  authorization: 'authorize',
-  token: 'token',
-};
 
 /** The step to run first on a route, for the routes that can be made to fail. */
 export function injectedFailures(
@@ -53,18 +48,5 @@ export function injectedFailures(
     if (route === 'authorization') return authorization;
     if (route === 'token') return token;
     return undefined;
-  };
-}
-
-/**
- * Whether the step `injectedFailures` puts on `route` would pass the next request on, without
- * taking anything: a request answered before the route table asks this first.
- */
-export function passesInjectedFailures(
-  control: ControlStateStore,
-): (route: string) => Promise<boolean> {
-  return async (route) => {
-    const endpoint = endpointOfRoute[route];
-    return endpoint === undefined || !(await control.hasFailure(endpoint));
   };
 }

@@ -34,9 +34,6 @@ export function redisControlState(store: RedisStore): ControlStateStore {
       const json = await run((c) => c.lPop(failuresKey(endpoint)));
       return json ? (JSON.parse(json) as InjectedFailure) : undefined;
     },
-    async hasFailure(endpoint) {
-      return (await run((c) => c.lLen(failuresKey(endpoint)))) > 0;
-    },
     async pendingFailures() {
       return { authorize: await pending('authorize'), token: await pending('token') };
     },

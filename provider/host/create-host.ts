@@ -11,15 +11,10 @@ import type { Seed, SeedAuthorizationServer } from '../../seed/schema.js';
 import { createAccountStore } from '../oidc/accounts.js';
 import { type KeyMaterial, publicJwk } from '../oidc/keys.js';
 import { createProvider } from '../oidc/provider.js';
-import { signingKey } from '../oidc/signing-key.js';
 import type { LastLoginStore } from '../store/last-logins.js';
 import {
   authorizationServerPath,
-  type ClientCredentialsFastPath,
-  clientCredentialsFastPath,
   type Directory,
-  grantableScopes,
-  nextRequestId,
   oktaRequestId,
   orgAccessTokenVerifier,
   OktaNotFound,
@@ -38,10 +33,9 @@ import type { AdapterFactory } from '../store/memory-adapter.js';
 import type { RevocationList } from '../store/revoked-tokens.js';
 import type { SessionTokenStore } from '../store/session-tokens.js';
 import { CookieKeys } from '../http/cookie-keys.js';
-import { PrecomputedAnswers } from '../http/precomputed-answers.js';
 import { errorBoundary } from './error-boundary.js';
 import { requestGuards } from './request-guards.js';
-import { securityHeaderPairs, securityHeaders } from './security-headers.js';
+import { securityHeaders } from './security-headers.js';
 
 export interface CreateHostOptions {
   /** e.g. http://localhost:4000; each issuer is {issuerBase}/oauth2/{id}. */
@@ -71,19 +65,13 @@ export interface CreateHostOptions {
   /** Steps run first on a route of an authorization server. */
   before?:
     ((route: RouteName, server: SeedAuthorizationServer) => Middleware | undefined) | undefined;
-  /**
-   * Whether the steps `before` puts on a route would pass a request on untouched, right now.
-   * Without it a route with steps is the route table's alone; with it, the token route's
-   * client_credentials fast path asks first, and leaves the request to the route table on no.
-   */
-  beforePasses?: ((route: RouteName) => Promise<boolean>) | undefined;
   /** A user to sign in without the login page, asked once per login. */
   autoLogin?: (() => Promise<string | undefined>) | undefined;
 }
 
 export interface UnderstudyHost {
   app: Koa;
-  /** The Node request listener: precomputed documents first, then the Koa app. */
+  /** The Node request listener: the Koa app's callback. */
   listener: RequestListener;
   /** Issuer of each custom authorization server, by id. */
   issuers: ReadonlyMap<string, string>;
@@ -103,8 +91,6 @@ export function createHost(options: CreateHostOptions): UnderstudyHost {
   const issuers = new Map<string, string>();
   const providers = new Map<string, Provider>();
   const servers = new Map<string, Middleware>();
-  const answers = new PrecomputedAnswers();
-  const fastPaths = new Map<string, ClientCredentialsFastPath>();
   const orgServer = orgAuthorizationServer(issuerBase);
 
   const buildServer = (server: SeedAuthorizationServer, isOrg: boolean) => {
@@ -131,7 +117,6 @@ export function createHost(options: CreateHostOptions): UnderstudyHost {
       issuer,
       server,
       mountPath: prefix,
-      answers,
       seed,
       accounts,
       keys,
@@ -146,28 +131,11 @@ export function createHost(options: CreateHostOptions): UnderstudyHost {
     return { provider, routes, issuer, prefix };
   };
 
-  const [currentKey] = keys.signingKeys;
-  const { beforePasses } = options;
   for (const server of seed.authorizationServers) {
     const built = buildServer(server, false);
     issuers.set(server.id, built.issuer);
     providers.set(server.id, built.provider);
     servers.set(built.prefix, built.routes);
-    // A token route with steps in front (the control plane's injected failures) is Koa's,
-    // unless the steps can say when they would pass a request on.
-    const steps = options.before?.('token', server);
-    if (currentKey && (!steps || beforePasses)) {
-      const fast = clientCredentialsFastPath({
-        issuer: built.issuer,
-        path: `${built.prefix}${pathFor('token')}`,
-        server,
-        clients: seed.clients,
-        grantableScopes: grantableScopes(server),
-        signingKey: signingKey(currentKey),
-        mayAnswer: steps && beforePasses ? () => beforePasses('token') : undefined,
-      });
-      fastPaths.set(fast.path, fast);
-    }
   }
   // The org server is built on its first request: most apps never call it, and a provider
   // costs milliseconds of every start and of every rebuild.
@@ -216,16 +184,7 @@ export function createHost(options: CreateHostOptions): UnderstudyHost {
     throw new OktaNotFound(ctx.method, ctx.path);
   });
   const callback = app.callback();
-  const koa: RequestListener = (req, res) => void callback(req, res);
-  const requestId = () => ['x-okta-request-id', nextRequestId()];
-  // What securityHeaders and oktaRequestId would have set, for data answered before Koa.
-  const fastPathHeaders = () => [...securityHeaderPairs, ...requestId()];
-  const listener: RequestListener = (req, res) => {
-    if (answers.serve(req, res, requestId)) return;
-    const fast = req.method === 'POST' ? fastPaths.get(req.url ?? '') : undefined;
-    if (fast?.take(req, res, fastPathHeaders, koa)) return;
-    koa(req, res);
-  };
+  const listener: RequestListener = (req, res) => void callback(req, res);
   return { app, listener, issuers, providers };
 }
 

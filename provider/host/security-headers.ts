@@ -4,7 +4,7 @@
  * to it), no MIME sniffing, no referrer, and X-Frame-Options for browsers without CSP.
  */
 import type { Middleware } from 'koa';
-import { contentSecurityPolicyForData, cspNonce } from '../http/content-security.js';
+import { cspNonce } from '../http/content-security.js';
 
 const fixed = [
   ['x-content-type-options', 'nosniff'],
@@ -17,10 +17,3 @@ export const securityHeaders: Middleware = async (ctx, next) => {
   for (const [name, value] of fixed) ctx.set(name, value);
   await next();
 };
-
-/** The same for data answered before Koa (flat, as writeHead takes them): no page, no nonce. */
-export const securityHeaderPairs: readonly string[] = [
-  'content-security-policy',
-  contentSecurityPolicyForData,
-  ...fixed.flat(),
-];

@@ -3,7 +3,7 @@
  * style element (and any script) that carries this response's nonce; never framed.
  */
 import type { Context } from 'koa';
-import { randomString } from './random-pool.js';
+import { randomBytes } from 'node:crypto';
 
 const nonceKey = Symbol('cspNonce');
 
@@ -18,15 +18,12 @@ export function contentSecurityPolicy(nonce: string, frameAncestors = "'none'"):
   ].join('; ');
 }
 
-/** For answers that are data, not pages: nothing may load or run, and nothing may frame it. */
-export const contentSecurityPolicyForData = "default-src 'none'; frame-ancestors 'none'";
-
 /** This response's nonce, made (with the policy that names it) on first use. */
 export function cspNonce(ctx: Context): string {
   const state = ctx.state as Record<symbol, string | undefined>;
   const existing = state[nonceKey];
   if (existing) return existing;
-  const nonce = randomString(16, 'base64');
+  const nonce = randomBytes(16).toString('base64');
   state[nonceKey] = nonce;
   ctx.set('content-security-policy', contentSecurityPolicy(nonce));
   return nonce;

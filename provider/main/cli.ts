@@ -9,7 +9,6 @@ import { defaultSeedPath, loadSeed, SeedError } from '../../seed/load.js';
 import { renderBanner } from './banner.js';
 import { seedCaches } from './seed-caches.js';
 import { limitHeapGrowth } from './heap-limits.js';
-import { sizeThreadpool } from './threadpool.js';
 import { isLoopbackHost, parseProviderArgs, UsageError, usage } from '../config.js';
 import { listen, type RunningProvider } from './listen.js';
 import { controlPrefix } from '../control/control-api.js';
@@ -20,7 +19,6 @@ export async function main(argv: readonly string[]): Promise<number> {
     const { keysCommand } = await import('./keys-command.js');
     return keysCommand(argv.slice(1));
   }
-  sizeThreadpool();
   limitHeapGrowth();
   let config: ReturnType<typeof parseProviderArgs>;
   try {

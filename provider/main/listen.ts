@@ -21,7 +21,7 @@ import {
   createControl,
   type UnderstudyControl,
 } from '../control/controller.js';
-import { injectedFailures, passesInjectedFailures } from '../control/inject-failures.js';
+import { injectedFailures } from '../control/inject-failures.js';
 import { createHost, type UnderstudyHost } from '../host/create-host.js';
 import { type KeyMaterial, nextKeyExpiry, pruneKeys } from '../oidc/keys.js';
 import { tokenLifetimes } from '../okta/index.js';
@@ -151,12 +151,11 @@ export async function listen(options: ListenOptions): Promise<RunningProvider> {
       seededAt,
       crossSiteCookies: tls !== undefined,
       requirePassword: options.requirePassword === true,
-      // The control plane reaches the core only through these four options.
+      // The control plane reaches the core only through these three options.
       ...(state && control
         ? {
             use: [controlApi(control)],
             before: injectedFailures(state, seed.clients),
-            beforePasses: passesInjectedFailures(state),
             autoLogin: () => state.takeNextLogin(),
           }
         : {}),

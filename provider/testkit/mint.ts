@@ -15,7 +15,7 @@ import {
   identityClaims,
   idTokenUserClaims,
   releasedClaims,
-} from '../okta/token-claims.js';
+} from '../okta/index.js';
 import { findClient, seededUser } from './headless-login.js';
 
 /** Claims the provider's configuration puts under `openid`, so in every ID token. */

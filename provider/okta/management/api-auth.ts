@@ -6,7 +6,7 @@
 import type { Context, Middleware } from 'koa';
 import type { SeedApiToken } from '../../../seed/schema.js';
 import { constantEquals } from '../../http/constant-equals.js';
-import { OktaApiError } from '../api-error.js';
+import { OktaApiError } from '../org/api-error.js';
 
 export type ApiCaller =
   | { kind: 'api-token'; token: SeedApiToken }

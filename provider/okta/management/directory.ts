@@ -7,7 +7,7 @@
 import type { Seed } from '../../../seed/schema.js';
 import { SeedError } from '../../../seed/errors.js';
 import type { LastLoginStore } from '../../store/last-logins.js';
-import { OktaApiError } from '../api-error.js';
+import { OktaApiError } from '../org/api-error.js';
 
 export interface Directory {
   current(): Seed;

@@ -1,5 +1,5 @@
 /** The Management API's refusals, in Okta's codes and words. */
-import { OktaApiError } from '../api-error.js';
+import { OktaApiError } from '../org/api-error.js';
 
 export function notFound(what: string, type: 'User' | 'Group'): OktaApiError {
   return new OktaApiError(404, 'E0000007', `Not found: Resource not found: ${what} (${type})`);

@@ -5,6 +5,7 @@
  */
 import { everyoneGroupName, isEveryone } from '../../../seed/everyone.js';
 import { groupId } from '../../../seed/groups.js';
+import { orgPathFor } from '../org/org-paths.js';
 import type { Seed, SeedGroup, SeedUser, UserStatus } from '../../../seed/schema.js';
 
 export interface DirectoryView {
@@ -41,13 +42,15 @@ const lifecyclePath: Record<string, string> = {
 };
 
 export function oktaUser(user: SeedUser, view: DirectoryView) {
-  const href = `${view.origin}/api/v1/users/${user.id}`;
-  const links: Record<string, unknown> = { self: { href } };
+  const links: Record<string, unknown> = {
+    self: { href: `${view.origin}${orgPathFor('user', { user: user.id })}` },
+  };
   for (const operation of operations[user.status]) {
-    links[operation] = {
-      href: `${href}/lifecycle/${lifecyclePath[operation] ?? operation}`,
-      method: 'POST',
-    };
+    const path = orgPathFor('userLifecycle', {
+      user: user.id,
+      operation: lifecyclePath[operation] ?? operation,
+    });
+    links[operation] = { href: `${view.origin}${path}`, method: 'POST' };
   }
   const created = user.created ?? view.seededAt;
   return {
@@ -121,7 +124,6 @@ export function members(seed: Seed, entry: GroupEntry): SeedUser[] {
 export function oktaGroup(entry: GroupEntry, view: DirectoryView) {
   const { group } = entry;
   const id = groupId(group);
-  const href = `${view.origin}/api/v1/groups/${id}`;
   const created = group.created ?? view.seededAt;
   return {
     id,
@@ -133,8 +135,8 @@ export function oktaGroup(entry: GroupEntry, view: DirectoryView) {
     profile: { name: group.name, description: group.description ?? null },
     _links: {
       logo: [],
-      users: { href: `${href}/users` },
-      apps: { href: `${href}/apps` },
+      users: { href: `${view.origin}${orgPathFor('groupUsers', { group: id })}` },
+      apps: { href: `${view.origin}${orgPathFor('groupApps', { group: id })}` },
     },
   };
 }

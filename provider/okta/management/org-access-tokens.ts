@@ -3,7 +3,7 @@
  * and audience are the origin), alive, and not revoked.
  */
 import type { RevocationList } from '../../store/revoked-tokens.js';
-import { accessTokenVerifier } from '../access-token-verifier.js';
+import { accessTokenVerifier } from '../server/access-token-verifier.js';
 
 export function orgAccessTokenVerifier(options: {
   issuer: string;

@@ -4,7 +4,7 @@
  * ordered by id, so a cursor stays valid while others are added or removed.
  */
 import type { Context } from 'koa';
-import { OktaApiError } from '../api-error.js';
+import { OktaApiError } from '../org/api-error.js';
 import { queryValue } from './query.js';
 
 export interface PageLimits {

@@ -3,7 +3,7 @@
  * filter name), and single values however often a parameter is repeated (the first counts).
  */
 import type { Context } from 'koa';
-import { OktaApiError } from '../api-error.js';
+import { OktaApiError } from '../org/api-error.js';
 import { ExpressionError, type Operator, parseExpression } from './expression.js';
 
 export function queryValue(ctx: Context, name: string): string | undefined {

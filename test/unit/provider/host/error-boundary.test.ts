@@ -3,7 +3,7 @@ import { errors } from 'oidc-provider';
 import { describe, expect, it, vi } from 'vitest';
 import { errorBoundary, toUnderstudyError } from '../../../../provider/host/error-boundary.js';
 import { InvalidClient, InvalidRequest } from '../../../../provider/http/errors.js';
-import { OktaNotFound } from '../../../../provider/okta/api-error.js';
+import { OktaNotFound } from '../../../../provider/okta/org/api-error.js';
 import { callMiddleware } from '../../../helpers/koa.js';
 
 const throwing =

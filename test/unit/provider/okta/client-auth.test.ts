@@ -1,7 +1,7 @@
 import type { Context } from 'koa';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { InvalidClient, InvalidRequest } from '../../../../provider/http/errors.js';
-import { authenticateClient } from '../../../../provider/okta/client-auth.js';
+import { authenticateClient } from '../../../../provider/okta/server/client-auth.js';
 import { loadSeed } from '../../../../seed/load.js';
 import type { SeedClient } from '../../../../seed/schema.js';
 

@@ -5,7 +5,7 @@ import {
   foreignHostWarnings,
   issuerDebug,
   warnOnForeignHost,
-} from '../../../../provider/okta/issuer-debug.js';
+} from '../../../../provider/okta/server/issuer-debug.js';
 import { callMiddleware } from '../../../helpers/koa.js';
 
 afterEach(() => vi.restoreAllMocks());

@@ -2,21 +2,21 @@
 import type { Middleware } from 'koa';
 import { describe, expect, it } from 'vitest';
 import { createAccountStore } from '../../../../provider/oidc/accounts.js';
-import { createAccessTokenCustomizer } from '../../../../provider/okta/access-token-claims.js';
-import { groupsClaim } from '../../../../provider/okta/token-claims.js';
-import { deviceAuthorizationInterval } from '../../../../provider/okta/device-authorization.js';
-import { oktaDiscovery } from '../../../../provider/okta/discovery.js';
+import { createAccessTokenCustomizer } from '../../../../provider/okta/server/access-token-claims.js';
+import { groupsClaim } from '../../../../provider/okta/server/token-claims.js';
+import { deviceAuthorizationInterval } from '../../../../provider/okta/server/device-authorization.js';
+import { oktaDiscovery } from '../../../../provider/okta/server/discovery.js';
 import {
   injectedConsentParam,
   offlineAccessWithoutConsent,
   onlyInjectedConsent,
-} from '../../../../provider/okta/offline-access.js';
+} from '../../../../provider/okta/server/offline-access.js';
 import { RevokedTokens } from '../../../../provider/store/revoked-tokens.js';
 import {
   authorizationServerPath,
   pathFor,
   providerPaths,
-} from '../../../../provider/okta/route-table.js';
+} from '../../../../provider/okta/server/route-table.js';
 import { loadSeed } from '../../../../seed/load.js';
 import { callMiddleware } from '../../../helpers/koa.js';
 
