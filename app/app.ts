@@ -24,6 +24,7 @@ export interface AppDependencies {
   sessionSecret: string;
   /** A shared session store; the in-memory one otherwise (one process, lost on restart). */
   sessionStore?: Store | undefined;
+  /** One made from config otherwise; pass your own to close() it when the app shuts down. */
   oidc?: Oidc | undefined;
 }
 

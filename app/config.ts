@@ -4,6 +4,15 @@
  */
 import type { SeedClient } from '../seed/schema.js';
 
+/**
+ * The default seed's clients for this app (seed/default.json), by client_id: the confidential
+ * web app, and the public client the /spa page signs in with.
+ */
+export const demoClientIds = {
+  web: '0oaIkfWUo4oNP64RAzCp',
+  spa: '0oanYW22VJxEb5ZB0JT6',
+} as const;
+
 export interface AppConfig {
   readonly port: number;
   readonly host: string;
@@ -14,7 +23,7 @@ export interface AppConfig {
   readonly clientSecret: string;
   /** The public client the /spa page signs in with. */
   readonly spaClientId: string;
-  /** The audience the API accepts, and the scope it requires. */
+  /** The audience the API accepts, and the scope it requires (the SPA asks for it). */
   readonly apiAudience: string;
   readonly apiScope: string;
   /** undefined: generate one and keep it in `dataDir` (local development only). */
@@ -32,22 +41,28 @@ export class AppConfigError extends Error {
   override name = 'AppConfigError';
 }
 
+/**
+ * @param seedClients the clients of the seed the provider serves: the web app's secret comes
+ *   from its entry there (found by client_id) unless OKTA_CLIENT_SECRET is set.
+ */
 export function readAppConfig(
   env: Record<string, string | undefined>,
-  demoClients: { web: SeedClient | undefined; spa: SeedClient | undefined },
+  seedClients: readonly SeedClient[],
 ): AppConfig {
   const port = integer(env.APP_PORT ?? '3000', 'APP_PORT');
   const baseUrl = url(env.APP_BASE_URL ?? `http://localhost:${port}`, 'APP_BASE_URL');
-  const clientId = env.OKTA_CLIENT_ID ?? demoClients.web?.client_id;
-  const clientSecret = env.OKTA_CLIENT_SECRET ?? demoClients.web?.client_secret;
-  const spaClientId = env.SPA_CLIENT_ID ?? demoClients.spa?.client_id;
+  const seeded = (clientId: string) => seedClients.find((client) => client.client_id === clientId);
+  const clientId = env.OKTA_CLIENT_ID ?? demoClientIds.web;
+  const clientSecret = env.OKTA_CLIENT_SECRET ?? seeded(clientId)?.client_secret;
+  const spaClientId = env.SPA_CLIENT_ID ?? demoClientIds.spa;
   if (!clientId || !clientSecret) {
     throw new AppConfigError(
-      'OKTA_CLIENT_ID and OKTA_CLIENT_SECRET are required (the seed has no demo web client)',
+      `OKTA_CLIENT_ID and OKTA_CLIENT_SECRET are required (the seed has no client "${clientId}" with a secret)`,
     );
   }
-  if (!spaClientId)
-    throw new AppConfigError('SPA_CLIENT_ID is required (the seed has no demo SPA client)');
+  if (!spaClientId || (env.SPA_CLIENT_ID === undefined && !seeded(spaClientId))) {
+    throw new AppConfigError(`SPA_CLIENT_ID is required (the seed has no client "${spaClientId}")`);
+  }
   const sessionSecret = env.SESSION_SECRET;
   if (sessionSecret !== undefined && sessionSecret.length < 32) {
     throw new AppConfigError('SESSION_SECRET must be at least 32 characters');
@@ -61,7 +76,7 @@ export function readAppConfig(
     clientSecret,
     spaClientId,
     apiAudience: env.API_AUDIENCE ?? 'api://default',
-    apiScope: env.API_SCOPE ?? 'openid',
+    apiScope: env.API_SCOPE ?? 'expenses:read',
     sessionSecret,
     dataDir: env.APP_DATA_DIR ?? '.understudy',
     seedPath: env.SEED_PATH,

@@ -1,13 +1,17 @@
 /**
  * The app's one error boundary: openid-client and protocol errors become a readable page with
  * the OAuth error code; anything unexpected becomes "something went wrong", logged, never shown.
+ * The API's errors, and those of anyone asking for JSON, become `{ error, error_description }`,
+ * with the RFC 6750 challenge when a bearer token was refused.
  */
 import type { NextFunction, Request, Response } from 'express';
 import * as client from 'openid-client';
+import { BearerError } from './bearer-error.js';
 import { csrfToken } from './csrf.js';
 import { HttpError } from './http-error.js';
 import { isProviderUnreachable, providerUnreachable } from './provider-outage.js';
 
+export { BearerError } from './bearer-error.js';
 export { HttpError } from './http-error.js';
 
 interface ErrorView {
@@ -17,6 +21,8 @@ interface ErrorView {
   description: string;
   hint?: string;
   retryUrl?: string;
+  /** The WWW-Authenticate challenge, for a refused bearer token. */
+  wwwAuthenticate?: string;
 }
 
 const hints: Record<string, string> = {
@@ -44,6 +50,7 @@ export function describeError(error: unknown): ErrorView {
       description: error.message,
       hint: hints[error.code],
       ...(error.retryUrl ? { retryUrl: error.retryUrl } : {}),
+      ...(error instanceof BearerError ? { wwwAuthenticate: error.challenge() } : {}),
     };
   }
   if (
@@ -99,6 +106,15 @@ export function describeError(error: unknown): ErrorView {
   };
 }
 
+/**
+ * Marks the routes under it as an API: their errors answer as JSON whatever the request
+ * accepts. fetch() and curl accept any type by default, which would otherwise get the HTML page.
+ */
+export function answerErrorsAsJson(_req: Request, res: Response, next: NextFunction): void {
+  res.locals.errorsAsJson = true;
+  next();
+}
+
 export function errorBoundary(
   error: unknown,
   req: Request,
@@ -115,7 +131,8 @@ export function errorBoundary(
   }
   res.status(view.status);
   if (view.status === 503) res.set('retry-after', '2');
-  if (req.accepts(['html', 'json']) === 'json') {
+  if (view.wwwAuthenticate) res.set('www-authenticate', view.wwwAuthenticate);
+  if (res.locals.errorsAsJson === true || req.accepts(['html', 'json']) === 'json') {
     res.json({ error: view.code, error_description: view.description });
     return;
   }

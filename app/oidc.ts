@@ -1,7 +1,9 @@
 /**
  * The app's one openid-client Configuration: discovered once at start-up, retried while the
- * provider is not up yet, then cached and reused by every request.
+ * provider is not up yet, then cached and reused by every request. close() stops the retry, so
+ * an app shutting down while its provider is down leaves no timer or request behind.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import { createRemoteJWKSet } from 'jose';
 import * as client from 'openid-client';
 import { HttpError } from './http-error.js';
@@ -11,6 +13,11 @@ export interface Oidc {
   configuration(): Promise<client.Configuration>;
   /** The provider's signing keys (from its jwks_uri), cached by jose. */
   keys(): Promise<ReturnType<typeof createRemoteJWKSet>>;
+  /**
+   * For shutting down: stops the discovery retry (a request waiting for it gets a 503) and
+   * aborts any request still in flight at the provider through the configuration.
+   */
+  close(): void;
 }
 
 export function createOidc(settings: {
@@ -22,6 +29,19 @@ export function createOidc(settings: {
   waitMs?: number;
 }): Oidc {
   const log = settings.log ?? ((message: string) => console.warn(message));
+  const closing = new AbortController();
+  // What goes through the configuration, the discovery attempts included, ends at close().
+  const closable: client.CustomFetch = (url, options) =>
+    fetch(url, {
+      ...options,
+      signal: options.signal ? AbortSignal.any([options.signal, closing.signal]) : closing.signal,
+    });
+  const stopped = () =>
+    new HttpError(
+      503,
+      'provider_unavailable',
+      `The app is shutting down; it stopped waiting for the identity provider at ${settings.issuer}.`,
+    );
   let keySet: ReturnType<typeof createRemoteJWKSet> | undefined;
   const discovered = (async () => {
     for (let attempt = 1; ; attempt += 1) {
@@ -32,21 +52,31 @@ export function createOidc(settings: {
           settings.clientId,
           undefined,
           client.ClientSecretBasic(settings.clientSecret),
-          // Only a plain-http issuer (a local Understudy) needs this; https issuers never do.
-          issuer.protocol === 'http:'
-            ? { execute: [client.allowInsecureRequests], timeout: 5 }
-            : { timeout: 5 },
+          {
+            [client.customFetch]: closable,
+            timeout: 5,
+            // Only a plain-http issuer (a local Understudy) needs this; https issuers never do.
+            ...(issuer.protocol === 'http:' ? { execute: [client.allowInsecureRequests] } : {}),
+          },
         );
       } catch (error) {
+        if (closing.signal.aborted) throw stopped();
         if (attempt === 1 || attempt % 20 === 0) {
           log(
             `demo app: waiting for the provider at ${settings.issuer} (${(error as Error).message})`,
           );
         }
-        await new Promise((resolve) => setTimeout(resolve, Math.min(250 * attempt, 2000)));
+        // Aborted by close(): the wait's timer is cleared, and the loop ends here.
+        await sleep(Math.min(250 * attempt, 2000), undefined, { signal: closing.signal }).catch(
+          () => {
+            throw stopped();
+          },
+        );
       }
     }
   })();
+  // Nobody may be waiting when close() stops discovery: that is not an unhandled rejection.
+  discovered.catch(() => undefined);
 
   return {
     async configuration() {
@@ -78,6 +108,9 @@ export function createOidc(settings: {
         keySet = createRemoteJWKSet(new URL(jwks_uri));
       }
       return keySet;
+    },
+    close() {
+      closing.abort();
     },
   };
 }

@@ -1,11 +1,12 @@
 /**
- * The demo app's entry point: configuration from the environment, then listen.
+ * The demo app's entry point: configuration from the environment, then listen. Closing the
+ * server also stops discovery, should the provider still not be up.
  */
 import type { Server } from 'node:http';
 import { defaultSeedPath, loadSeed } from '../seed/load.js';
-import type { Seed } from '../seed/schema.js';
 import { createApp } from './app.js';
 import { type AppConfig, readAppConfig } from './config.js';
+import { createOidc } from './oidc.js';
 import { resolveSessionSecret } from './session.js';
 import { connectRedisSessionStore } from './session-store.js';
 
@@ -15,23 +16,21 @@ export interface RunningApp {
   close(): Promise<void>;
 }
 
-export function demoClients(seed: Seed) {
-  return {
-    web: seed.clients.find((client) => client.client_name.includes('demo web app')),
-    spa: seed.clients.find((client) => client.client_name.includes('SPA')),
-  };
-}
-
 export async function startApp(
   env: Record<string, string | undefined> = process.env,
 ): Promise<RunningApp> {
   const seed = await loadSeed(env.SEED_PATH ?? defaultSeedPath);
-  const config: AppConfig = readAppConfig(env, demoClients(seed));
+  const config: AppConfig = readAppConfig(env, seed.clients);
   const sessionSecret = await resolveSessionSecret(config.sessionSecret, config.dataDir);
   const shared = config.sessionRedisUrl
     ? await connectRedisSessionStore(config.sessionRedisUrl)
     : undefined;
-  const app = createApp(config, { seed, sessionSecret, sessionStore: shared?.store });
+  const oidc = createOidc({
+    issuer: config.issuer,
+    clientId: config.clientId,
+    clientSecret: config.clientSecret,
+  });
+  const app = createApp(config, { seed, sessionSecret, sessionStore: shared?.store, oidc });
   let server: Server;
   try {
     server = await new Promise<Server>((resolve, reject) => {
@@ -40,9 +39,11 @@ export async function startApp(
       );
     });
   } catch (error) {
+    oidc.close();
     await shared?.close();
     throw error;
   }
+  server.once('close', () => oidc.close());
   return {
     server,
     url: config.baseUrl,

@@ -1,12 +1,15 @@
 /**
  * express-session for the demo: httpOnly, SameSite=Lax, Secure under HTTPS, a distinct cookie
  * name (all of localhost is one cookie host, shared with the provider), and a secret from the
- * environment, or one generated and kept for local development, with a warning.
+ * environment, or one generated and kept for local development, with a warning. Also what the
+ * session keeps, and its callback-style methods as promises for the async routes.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { Request } from 'express';
 import session, { type Store } from 'express-session';
+import type * as client from 'openid-client';
 import type { FlowRecord } from './flow-record.js';
 
 export interface SignedInUser {
@@ -34,6 +37,19 @@ export interface TokenSet {
   /** Epoch milliseconds. */
   expiresAt: number;
   scope: string | undefined;
+}
+
+/** What the session keeps of a token response, from the code exchange or a refresh. */
+export function toTokenSet(
+  tokens: client.TokenEndpointResponse & client.TokenEndpointResponseHelpers,
+): TokenSet {
+  return {
+    accessToken: tokens.access_token,
+    idToken: tokens.id_token ?? '',
+    refreshToken: tokens.refresh_token,
+    expiresAt: Date.now() + (tokens.expiresIn() ?? 300) * 1000,
+    scope: tokens.scope,
+  };
 }
 
 declare module 'express-session' {
@@ -76,3 +92,16 @@ export function createSessionMiddleware(options: { secret: string; store?: Store
     cookie: { httpOnly: true, sameSite: 'lax', secure: 'auto', maxAge: 8 * 3600 * 1000 },
   });
 }
+
+export const saveSession = (req: Request) =>
+  new Promise<void>((resolve, reject) =>
+    req.session.save((error) => (error ? reject(error) : resolve())),
+  );
+export const regenerateSession = (req: Request) =>
+  new Promise<void>((resolve, reject) =>
+    req.session.regenerate((error) => (error ? reject(error) : resolve())),
+  );
+export const destroySession = (req: Request) =>
+  new Promise<void>((resolve, reject) =>
+    req.session.destroy((error) => (error ? reject(error) : resolve())),
+  );

@@ -1,20 +1,38 @@
 /**
  * A resource server: team expenses for a bearer JWT access token from the provider, checked
  * for signature (the provider's JWKS), issuer, audience, expiry and scope, then the same team
- * rules as the pages.
+ * rules as the pages. Every refusal is thrown; the error boundary answers it as JSON.
  */
-import { type Response, Router } from 'express';
+import { Router } from 'express';
 import { errors as joseErrors, jwtVerify } from 'jose';
+import { BearerError, type BearerErrorCode } from '../bearer-error.js';
 import type { AppConfig } from '../config.js';
+import { answerErrorsAsJson, HttpError } from '../errors.js';
 import type { Oidc } from '../oidc.js';
 import type { TeamDirectory } from '../teams.js';
 
+const realm = 'expenses';
+
 export function createApiRouter(config: AppConfig, oidc: Oidc, teams: TeamDirectory): Router {
   const router = Router();
+  const refuse = (code: BearerErrorCode | undefined, description: string, cause?: unknown) =>
+    new BearerError(code, description, { realm, scope: config.apiScope, cause });
+
+  router.use('/api', answerErrorsAsJson);
 
   router.get('/api/teams/:id/expenses', async (req, res) => {
-    const token = /^Bearer ([A-Za-z0-9._~+/-]+=*)$/i.exec(req.get('authorization') ?? '')?.[1];
-    if (!token) return challenge(res, 401);
+    const authorization = req.get('authorization') ?? '';
+    // No bearer credentials at all: a bare challenge, with no error code (RFC 6750 §3.1).
+    if (!/^Bearer(\s|$)/i.test(authorization)) {
+      throw refuse(undefined, 'A bearer access token is required');
+    }
+    const token = /^Bearer ([A-Za-z0-9._~+/-]+=*)$/i.exec(authorization)?.[1];
+    if (!token) {
+      throw refuse(
+        'invalid_request',
+        'The Authorization header must be Bearer followed by one token',
+      );
+    }
     const configuration = await oidc.configuration();
     let claims: Record<string, unknown>;
     try {
@@ -26,46 +44,29 @@ export function createApiRouter(config: AppConfig, oidc: Oidc, teams: TeamDirect
       }));
     } catch (error) {
       const expired = error instanceof joseErrors.JWTExpired;
-      return challenge(
-        res,
-        401,
+      throw refuse(
         'invalid_token',
         expired ? 'The access token expired' : 'The access token is invalid',
+        error,
       );
     }
     const scopes = Array.isArray(claims.scp) ? claims.scp.map(String) : [];
     if (!scopes.includes(config.apiScope)) {
-      return challenge(
-        res,
-        403,
-        'insufficient_scope',
-        `The access token lacks the ${config.apiScope} scope`,
-      );
+      throw refuse('insufficient_scope', `The access token lacks the ${config.apiScope} scope`);
     }
     const team = teams.find(String(req.params.id));
-    if (!team)
-      return res.status(404).json({ error: 'not_found', error_description: 'No such team' });
+    if (!team) throw new HttpError(404, 'not_found', 'No such team');
     const groups = Array.isArray(claims.groups) ? claims.groups.map(String) : [];
     if (!teams.canSee(groups, team)) {
-      return res
-        .status(403)
-        .json({ error: 'forbidden', error_description: `Not a member of ${team.label}` });
+      throw new HttpError(403, 'forbidden', `Not a member of ${team.label}`);
     }
     res.set('cache-control', 'no-store');
-    return res.json({
+    res.json({
       team: { id: team.id, label: team.label },
       expenses: team.expenses,
       total: teams.total(team),
     });
   });
-
-  function challenge(res: Response, status: number, error?: string, description?: string) {
-    const parts = [`realm="expenses"`, `scope="${config.apiScope}"`];
-    if (error) parts.push(`error="${error}"`);
-    if (description) parts.push(`error_description="${description}"`);
-    res.status(status).set('www-authenticate', `Bearer ${parts.join(', ')}`);
-    return res.json(error ? { error, error_description: description } : { error: 'unauthorized' });
-  }
 
   return router;
 }

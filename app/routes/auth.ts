@@ -1,18 +1,18 @@
 /**
  * Sign-in the reference way: a fresh PKCE verifier, state and nonce for every redirect, all
- * three checked at the callback, the session regenerated on success, tokens refreshed before
- * they expire, and logout as a CSRF-protected POST that ends the provider session too.
+ * three checked at the callback, the session regenerated on success, and logout as a
+ * CSRF-protected POST that ends the provider session too. (The pages' guard, which refreshes
+ * tokens, is require-login.ts; what the flow inspector shows is flow-record.ts.)
  */
-import { type NextFunction, type Request, type Response, Router, urlencoded } from 'express';
-import { decodeJwt, decodeProtectedHeader, jwtVerify } from 'jose';
+import { Router, urlencoded } from 'express';
 import * as client from 'openid-client';
 import type { AppConfig } from '../config.js';
 import { requireCsrf } from '../csrf.js';
 import { HttpError } from '../errors.js';
-import { type DecodedToken, type FlowRecord, shorten } from '../flow-record.js';
+import { recordFlow } from '../flow-record.js';
 import type { Oidc } from '../oidc.js';
 import { isProviderUnreachable, providerUnreachable } from '../provider-outage.js';
-import type { PendingLogin, TokenSet } from '../session.js';
+import { destroySession, regenerateSession, saveSession, toTokenSet } from '../session.js';
 
 export const scope = 'openid profile email groups offline_access';
 const maxPendingLogins = 5;
@@ -121,7 +121,16 @@ export function createAuthRouter(config: AppConfig, oidc: Oidc): Router {
     let flow;
     try {
       userinfo = await client.fetchUserInfo(configuration, tokens.access_token, String(claims.sub));
-      flow = await recordFlow(config, oidc, configuration, pending, currentUrl, tokens, userinfo);
+      flow = await recordFlow({
+        config,
+        oidc,
+        configuration,
+        pending,
+        redirectUri,
+        callbackUrl: currentUrl,
+        tokens,
+        userinfo,
+      });
     } catch (error) {
       if (!isProviderUnreachable(error)) throw error;
       // The code is spent now: a retry of this callback could only fail; sign in afresh.
@@ -169,47 +178,6 @@ export function createAuthRouter(config: AppConfig, oidc: Oidc): Router {
   return router;
 }
 
-/** Pages that need a signed-in user; they keep the access token fresh while they are used. */
-export function requireLogin(oidc: Oidc, issuer: string) {
-  return async (req: Request, res: Response, next: NextFunction) => {
-    if (!req.session.user || !req.session.tokens) {
-      return res.redirect(`/login?returnTo=${encodeURIComponent(req.originalUrl)}`);
-    }
-    // A signed-in page must not come back from the cache after logout (Back button).
-    res.set('cache-control', 'no-store');
-    const tokens = req.session.tokens;
-    if (tokens.expiresAt - Date.now() > 60_000) return next();
-    try {
-      if (!tokens.refreshToken) throw new RefreshRefused();
-      const refreshed = await client
-        .refreshTokenGrant(await oidc.configuration(), tokens.refreshToken)
-        .catch((error: unknown) => {
-          throw isProviderUnreachable(error)
-            ? providerUnreachable(issuer, { cause: error })
-            : error;
-        });
-      const renewed = toTokenSet(refreshed);
-      req.session.tokens = {
-        ...renewed,
-        // Okta may leave these out of a refresh response; the ones we have stay valid.
-        refreshToken: renewed.refreshToken ?? tokens.refreshToken,
-        idToken: renewed.idToken || tokens.idToken,
-      };
-      return next();
-    } catch (error) {
-      // Only a refused refresh ends the session; a provider blip is an error page, not a logout.
-      const refused =
-        error instanceof RefreshRefused ||
-        (error instanceof client.ResponseBodyError && error.error === 'invalid_grant');
-      if (!refused) throw error;
-      await destroySession(req);
-      res.redirect('/?notice=session_expired');
-    }
-  };
-}
-
-class RefreshRefused extends Error {}
-
 /** Whether the provider answers at all (any status), within a few seconds. */
 async function answers(issuer: string): Promise<boolean> {
   try {
@@ -222,112 +190,3 @@ async function answers(issuer: string): Promise<boolean> {
     return false;
   }
 }
-
-function toTokenSet(
-  tokens: client.TokenEndpointResponse & client.TokenEndpointResponseHelpers,
-): TokenSet {
-  return {
-    accessToken: tokens.access_token,
-    idToken: tokens.id_token ?? '',
-    refreshToken: tokens.refresh_token,
-    expiresAt: Date.now() + (tokens.expiresIn() ?? 300) * 1000,
-    scope: tokens.scope,
-  };
-}
-
-async function recordFlow(
-  config: AppConfig,
-  oidc: Oidc,
-  configuration: client.Configuration,
-  pending: PendingLogin,
-  callbackUrl: URL,
-  tokens: client.TokenEndpointResponse & client.TokenEndpointResponseHelpers,
-  userinfo: client.UserInfoResponse,
-): Promise<FlowRecord> {
-  const metadata = configuration.serverMetadata();
-  const authorizationUrl = new URL(pending.authorizationUrl);
-  const keys = await oidc.keys();
-  const decode = async (name: string, token: string, audience: string): Promise<DecodedToken> => {
-    const header = decodeProtectedHeader(token) as Record<string, unknown>;
-    try {
-      await jwtVerify(token, keys, {
-        issuer: metadata.issuer,
-        audience,
-        currentDate: new Date(Date.now()),
-      });
-      return {
-        name,
-        header,
-        claims: decodeJwt(token),
-        signature: {
-          valid: true,
-          detail: `RS256 signature verified with key ${String(header.kid)} from ${metadata.jwks_uri}`,
-        },
-      };
-    } catch (error) {
-      return {
-        name,
-        header,
-        claims: decodeJwt(token),
-        signature: { valid: false, detail: (error as Error).message },
-      };
-    }
-  };
-  const callbackParams = Object.fromEntries(callbackUrl.searchParams);
-  return {
-    authorizationRequest: {
-      endpoint: `${authorizationUrl.origin}${authorizationUrl.pathname}`,
-      params: Object.fromEntries(authorizationUrl.searchParams),
-    },
-    pkce: {
-      codeVerifier: pending.codeVerifier,
-      codeChallenge: authorizationUrl.searchParams.get('code_challenge') ?? '',
-      method: 'S256',
-    },
-    state: { sent: pending.state, returned: callbackUrl.searchParams.get('state') },
-    nonce: { sent: pending.nonce, inIdToken: tokens.claims()?.nonce },
-    callback: {
-      url: `${callbackUrl.origin}${callbackUrl.pathname}`,
-      params: { ...callbackParams, code: shorten(callbackParams.code) },
-    },
-    tokenRequest: {
-      endpoint: metadata.token_endpoint ?? '',
-      params: {
-        grant_type: 'authorization_code',
-        code: shorten(callbackParams.code),
-        redirect_uri: `${config.baseUrl}${callbackPath}`,
-        code_verifier: pending.codeVerifier,
-      },
-      clientAuthentication: `HTTP Basic: client_id ${config.clientId}, client_secret ••••••••`,
-    },
-    tokenResponse: {
-      token_type: tokens.token_type,
-      expires_in: tokens.expires_in,
-      scope: tokens.scope,
-      access_token: shorten(tokens.access_token, 24),
-      id_token: shorten(tokens.id_token, 24),
-      refresh_token: shorten(tokens.refresh_token, 6),
-    },
-    tokens: [
-      await decode('ID token', tokens.id_token ?? '', config.clientId),
-      await decode('Access token', tokens.access_token, config.apiAudience),
-    ],
-    userinfo: metadata.userinfo_endpoint
-      ? { endpoint: metadata.userinfo_endpoint, response: { ...userinfo } }
-      : undefined,
-    at: new Date().toISOString(),
-  };
-}
-
-const saveSession = (req: Request) =>
-  new Promise<void>((resolve, reject) =>
-    req.session.save((error) => (error ? reject(error) : resolve())),
-  );
-const regenerateSession = (req: Request) =>
-  new Promise<void>((resolve, reject) =>
-    req.session.regenerate((error) => (error ? reject(error) : resolve())),
-  );
-const destroySession = (req: Request) =>
-  new Promise<void>((resolve, reject) =>
-    req.session.destroy((error) => (error ? reject(error) : resolve())),
-  );

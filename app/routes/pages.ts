@@ -7,8 +7,8 @@ import { type Request, Router } from 'express';
 import { csrfToken } from '../csrf.js';
 import { HttpError } from '../errors.js';
 import type { Oidc } from '../oidc.js';
+import { requireLogin } from '../require-login.js';
 import type { TeamDirectory } from '../teams.js';
-import { requireLogin } from './auth.js';
 
 const notices: Record<string, string> = {
   session_expired: 'Your session expired and could not be renewed. Please sign in again.',

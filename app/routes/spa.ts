@@ -16,7 +16,8 @@ export function createSpaRouter(config: AppConfig): Router {
         issuer: config.issuer,
         clientId: config.spaClientId,
         redirectUri: `${config.baseUrl}/spa/`,
-        scope: 'openid profile email groups',
+        // The API's scope too: the SPA signs in to call it.
+        scope: [...new Set(['openid', 'profile', 'email', 'groups', config.apiScope])].join(' '),
       },
     });
   });

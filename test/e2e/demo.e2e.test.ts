@@ -95,6 +95,8 @@ describe.runIf(chromiumAvailable())('the demo in Chromium', () => {
     // Everyone is in the token; the team picked is the first group that is a team.
     expect(await page.locator('#spa-groups').textContent()).toBe('Everyone, finance');
     expect(await page.locator('#spa-team').inputValue()).toBe('finance');
+    // The SPA asked for the API's scope, and the provider granted it.
+    expect(await page.locator('#spa-output').textContent()).toContain('"expenses:read"');
 
     await page.getByRole('button', { name: 'Call the API' }).click();
     await expect.poll(() => page.locator('#spa-output').textContent()).toContain('"total": 2780');
@@ -104,6 +106,7 @@ describe.runIf(chromiumAvailable())('the demo in Chromium', () => {
     await page.locator('#spa-team').selectOption('legal');
     await page.getByRole('button', { name: 'Call the API' }).click();
     await expect.poll(() => page.locator('#spa-output').textContent()).toContain('"status": 403');
+    expect(await page.locator('#spa-output').textContent()).toContain('"error": "forbidden"');
   });
 
   it('shows how you signed in, with the S256 check passing', async () => {

@@ -7,12 +7,20 @@ import type { Server } from 'node:http';
 import { join } from 'node:path';
 import type { Store } from 'express-session';
 import { createApp } from '../../app/app.js';
-import { readAppConfig } from '../../app/config.js';
-import { demoClients } from '../../app/server.js';
-import type { SeedInput } from '../../seed/schema.js';
+import { demoClientIds, readAppConfig } from '../../app/config.js';
+import { createOidc } from '../../app/oidc.js';
+import type { Seed, SeedInput } from '../../seed/schema.js';
 import { freePort } from './child-app.js';
 import { seedWithClients, startTestProvider, type TestProvider } from './provider.js';
 import { defaultSeedPath, loadSeed } from '../../seed/load.js';
+
+/** The seed's clients for the demo app, found by client_id as the app finds them. */
+export function demoClients(seed: Seed) {
+  return {
+    web: seed.clients.find((client) => client.client_id === demoClientIds.web),
+    spa: seed.clients.find((client) => client.client_id === demoClientIds.spa),
+  };
+}
 
 export interface Demo {
   provider: TestProvider;
@@ -54,24 +62,29 @@ export async function startDemo(options: { sessionStore?: Store } = {}): Promise
         OKTA_CLIENT_SECRET: web.client_secret,
         SPA_CLIENT_ID: 'demo-spa-on-test-port',
       },
-      { web: undefined, spa: undefined },
+      [],
     );
   const startAppOn = async (appPort: number, sessionStore = options.sessionStore) => {
-    const app = createApp(configFor(appPort), {
+    const config = configFor(appPort);
+    const oidc = createOidc(config);
+    const app = createApp(config, {
       seed,
       sessionSecret: 'test-session-secret-0123456789abcdef',
       sessionStore,
+      oidc,
     });
     const server = await new Promise<Server>((resolve) => {
       const listening = app.listen(appPort, '127.0.0.1', () => resolve(listening));
     });
     return {
       url: `http://localhost:${appPort}`,
-      close: () =>
-        new Promise<void>((resolve) => {
+      close: async () => {
+        await new Promise<void>((resolve) => {
           server.close(() => resolve());
           server.closeAllConnections();
-        }),
+        });
+        oidc.close();
+      },
     };
   };
   const first = await startAppOn(port);

@@ -7,7 +7,6 @@ import type { Server } from 'node:http';
 import { createApp } from '../../app/app.js';
 import { readAppConfig } from '../../app/config.js';
 import { createOidc } from '../../app/oidc.js';
-import { demoClients } from '../../app/server.js';
 import { setClockOffset } from '../../provider/control/clock.js';
 import { mintAccessToken } from '../../provider/testkit/mint.js';
 import { Browser, formPostingTo, type Page, userPicker } from '../helpers/browser.js';
@@ -150,7 +149,7 @@ describe('behind a TLS proxy', () => {
         APP_BASE_URL: `https://localhost:${port}`,
         OKTA_ISSUER: demo.provider.issuer,
       },
-      demoClients(demo.provider.seed),
+      demo.provider.seed.clients,
     );
     expect(config.trustProxy).toBe('loopback');
     const app = createApp(config, { seed: demo.provider.seed, sessionSecret: 'x'.repeat(32) });
@@ -288,11 +287,13 @@ describe('the API', () => {
     keys: demo.provider.keys(),
     issuers: demo.provider.issuers,
   });
-  const call = (team: string, token?: string) =>
-    fetch(
-      `${demo.appUrl}/api/teams/${team}/expenses`,
-      token ? { headers: { authorization: `Bearer ${token}` } } : {},
-    );
+  /** An access token as the SPA gets one: with the API's scope. */
+  const tokenFor = (user: string, options: { expiresIn?: number; audience?: string } = {}) =>
+    mintAccessToken(context(), { user, scopes: ['openid', 'expenses:read'], ...options });
+  const call = (team: string, token?: string, headers: Record<string, string> = {}) =>
+    fetch(`${demo.appUrl}/api/teams/${team}/expenses`, {
+      headers: token ? { authorization: `Bearer ${token}`, ...headers } : headers,
+    });
 
   it('wants a bearer token: 401 with WWW-Authenticate', async () => {
     const missing = await call('finance');
@@ -303,29 +304,66 @@ describe('the API', () => {
     expect(garbage.headers.get('www-authenticate')).toContain('error="invalid_token"');
   });
 
+  it('answers refusals with RFC 6750 challenges and JSON bodies, even to a browser', async () => {
+    // No credentials: a bare challenge, no error code (RFC 6750 §3.1).
+    const missing = await call('finance', undefined, { accept: 'text/html' });
+    expect(missing.status).toBe(401);
+    expect(missing.headers.get('www-authenticate')).toBe('Bearer realm="expenses"');
+    expect(missing.headers.get('content-type')).toContain('application/json');
+    expect(await missing.json()).toEqual({
+      error: 'unauthorized',
+      error_description: 'A bearer access token is required',
+    });
+
+    const garbage = await call('finance', 'not.a.token');
+    expect(garbage.headers.get('www-authenticate')).toBe(
+      'Bearer realm="expenses", error="invalid_token", error_description="The access token is invalid"',
+    );
+    expect(await garbage.json()).toEqual({
+      error: 'invalid_token',
+      error_description: 'The access token is invalid',
+    });
+
+    const malformed = await fetch(`${demo.appUrl}/api/teams/finance/expenses`, {
+      headers: { authorization: 'Bearer two tokens' },
+    });
+    expect(malformed.status).toBe(400);
+    expect(malformed.headers.get('www-authenticate')).toContain('error="invalid_request"');
+    expect(await malformed.json()).toMatchObject({ error: 'invalid_request' });
+
+    // Another scheme is no bearer credentials at all.
+    const basic = await fetch(`${demo.appUrl}/api/teams/finance/expenses`, {
+      headers: { authorization: 'Basic eDp5' },
+    });
+    expect(basic.status).toBe(401);
+    expect(basic.headers.get('www-authenticate')).toBe('Bearer realm="expenses"');
+  });
+
   it("applies the team rules to the token's groups", async () => {
-    const carol = await mintAccessToken(context(), { user: 'carol.lee@task-vantage.com' });
+    const carol = await tokenFor('carol.lee@task-vantage.com');
     const finance = await call('finance', carol);
     expect(finance.status).toBe(200);
     expect(await finance.json()).toMatchObject({ team: { id: 'finance' }, total: 2780 });
-    expect((await call('legal', carol)).status).toBe(403);
-    expect((await call('nope', carol)).status).toBe(404);
-    const hannah = await mintAccessToken(context(), { user: 'hannah.smith@task-vantage.com' });
+    const legal = await call('legal', carol, { accept: 'text/html' });
+    expect(legal.status).toBe(403);
+    expect(legal.headers.get('www-authenticate')).toBe(null);
+    expect(await legal.json()).toEqual({
+      error: 'forbidden',
+      error_description: 'Not a member of Legal',
+    });
+    const nope = await call('nope', carol);
+    expect(nope.status).toBe(404);
+    expect(await nope.json()).toEqual({ error: 'not_found', error_description: 'No such team' });
+    const hannah = await tokenFor('hannah.smith@task-vantage.com');
     expect((await call('legal', hannah)).status).toBe(200);
   });
 
   it('refuses expired, wrong-audience and under-scoped tokens', async () => {
-    const expired = await mintAccessToken(context(), {
-      user: 'carol.lee@task-vantage.com',
-      expiresIn: -60,
-    });
+    const expired = await tokenFor('carol.lee@task-vantage.com', { expiresIn: -60 });
     const expiredResponse = await call('finance', expired);
     expect(expiredResponse.status).toBe(401);
     expect(expiredResponse.headers.get('www-authenticate')).toContain('The access token expired');
-    const elsewhere = await mintAccessToken(context(), {
-      user: 'carol.lee@task-vantage.com',
-      audience: 'api://other',
-    });
+    const elsewhere = await tokenFor('carol.lee@task-vantage.com', { audience: 'api://other' });
     expect((await call('finance', elsewhere)).status).toBe(401);
     const noScope = await mintAccessToken(context(), {
       user: 'carol.lee@task-vantage.com',
@@ -334,6 +372,33 @@ describe('the API', () => {
     const forbidden = await call('finance', noScope);
     expect(forbidden.status).toBe(403);
     expect(forbidden.headers.get('www-authenticate')).toContain('error="insufficient_scope"');
+  });
+
+  it('requires expenses:read, not openid', async () => {
+    // openid profile email: a sign-in token that never asked for the API.
+    const signInOnly = await mintAccessToken(context(), { user: 'carol.lee@task-vantage.com' });
+    const refused = await call('finance', signInOnly);
+    expect(refused.status).toBe(403);
+    expect(refused.headers.get('www-authenticate')).toBe(
+      'Bearer realm="expenses", error="insufficient_scope", error_description="The access token lacks the expenses:read scope", scope="expenses:read"',
+    );
+    expect(await refused.json()).toEqual({
+      error: 'insufficient_scope',
+      error_description: 'The access token lacks the expenses:read scope',
+    });
+    const apiOnly = await mintAccessToken(context(), {
+      user: 'carol.lee@task-vantage.com',
+      scopes: ['expenses:read'],
+    });
+    expect((await call('finance', apiOnly)).status).toBe(200);
+  });
+
+  it('is what the SPA asks for', async () => {
+    const page = await new Browser().open(`${demo.appUrl}/spa/`);
+    const config = JSON.parse(
+      /<script[^>]*id="spa-config"[^>]*>([^<]*)<\/script>/.exec(page.body)?.[1] ?? '{}',
+    ) as { scope?: string };
+    expect(config.scope?.split(' ')).toContain('expenses:read');
   });
 });
 
@@ -346,10 +411,15 @@ describe('discovery at start-up', () => {
       log: () => undefined,
       waitMs: 200,
     });
-    await expect(oidc.configuration()).rejects.toMatchObject({
-      status: 503,
-      code: 'provider_unavailable',
-    });
+    try {
+      await expect(oidc.configuration()).rejects.toMatchObject({
+        status: 503,
+        code: 'provider_unavailable',
+      });
+    } finally {
+      // Its provider never comes: without this, the retry would outlive the test.
+      oidc.close();
+    }
   });
 
   it('retries until the provider is up, then keeps the configuration', async () => {
@@ -373,6 +443,7 @@ describe('discovery at start-up', () => {
       expect(configuration.serverMetadata().issuer).toBe(late.issuer);
       expect(await oidc.configuration()).toBe(configuration);
     } finally {
+      oidc.close();
       await late.stop();
     }
   });

@@ -11,10 +11,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../app/app.js';
 import { readAppConfig } from '../../app/config.js';
-import { demoClients } from '../../app/server.js';
 import { setClockOffset } from '../../provider/control/clock.js';
 import { loadSeed } from '../../seed/load.js';
-import { writeDemoSeedFor } from '../helpers/demo.js';
+import { demoClients, writeDemoSeedFor } from '../helpers/demo.js';
 import { Browser, formPostingTo, userPicker } from '../helpers/browser.js';
 import { freePort } from '../helpers/child-app.js';
 import { type RunningCli, startCli } from '../helpers/cli.js';
@@ -46,7 +45,7 @@ describe('the demo app when the provider goes away', () => {
         OKTA_CLIENT_ID: web?.client_id,
         OKTA_CLIENT_SECRET: web?.client_secret,
       },
-      demoClients(await loadSeed()),
+      (await loadSeed()).clients,
     );
     const express = createApp(config, {
       seed: await loadSeed(),

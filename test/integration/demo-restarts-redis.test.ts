@@ -10,11 +10,10 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../app/app.js';
 import { readAppConfig } from '../../app/config.js';
-import { demoClients } from '../../app/server.js';
 import { connectRedisSessionStore, type SharedSessionStore } from '../../app/session-store.js';
 import { setClockOffset } from '../../provider/control/clock.js';
 import { loadSeed } from '../../seed/load.js';
-import { writeDemoSeedFor } from '../helpers/demo.js';
+import { demoClients, writeDemoSeedFor } from '../helpers/demo.js';
 import { Browser, userPicker } from '../helpers/browser.js';
 import { freePort } from '../helpers/child-app.js';
 import { type RunningCli, startCli } from '../helpers/cli.js';
@@ -69,7 +68,7 @@ describe.runIf(redisAvailable())('the demo and the provider restarted on Redis',
             OKTA_CLIENT_ID: web?.client_id,
             OKTA_CLIENT_SECRET: web?.client_secret,
           },
-          demoClients(await loadSeed()),
+          (await loadSeed()).clients,
         ),
         {
           seed: await loadSeed(),

@@ -1,6 +1,6 @@
 import * as client from 'openid-client';
 import { describe, expect, it } from 'vitest';
-import { describeError, HttpError } from '../../../app/errors.js';
+import { BearerError, describeError, HttpError } from '../../../app/errors.js';
 import { shorten } from '../../../app/flow-record.js';
 
 describe('the demo app error page', () => {
@@ -28,6 +28,46 @@ describe('the demo app error page', () => {
     const hidden = describeError(new TypeError('/srv/app/secret.ts: boom'));
     expect(hidden).toMatchObject({ status: 500, code: 'server_error' });
     expect(JSON.stringify(hidden)).not.toContain('secret.ts');
+  });
+});
+
+describe('a refused bearer token', () => {
+  const realm = { realm: 'expenses', scope: 'expenses:read' };
+
+  it('without credentials: 401 and a bare challenge, no error code (RFC 6750 §3.1)', () => {
+    const view = describeError(
+      new BearerError(undefined, 'A bearer access token is required', realm),
+    );
+    expect(view).toMatchObject({ status: 401, code: 'unauthorized' });
+    expect(view.wwwAuthenticate).toBe('Bearer realm="expenses"');
+  });
+
+  it('gets the status of its RFC 6750 code, and the code and description in the challenge', () => {
+    const invalid = describeError(
+      new BearerError('invalid_token', 'The access token expired', realm),
+    );
+    expect(invalid).toMatchObject({ status: 401, code: 'invalid_token' });
+    expect(invalid.wwwAuthenticate).toBe(
+      'Bearer realm="expenses", error="invalid_token", error_description="The access token expired"',
+    );
+    const scope = describeError(new BearerError('insufficient_scope', 'Lacks the scope', realm));
+    expect(scope).toMatchObject({ status: 403, code: 'insufficient_scope' });
+    expect(scope.wwwAuthenticate).toBe(
+      'Bearer realm="expenses", error="insufficient_scope", error_description="Lacks the scope", scope="expenses:read"',
+    );
+    const malformed = describeError(new BearerError('invalid_request', 'Malformed', realm));
+    expect(malformed).toMatchObject({ status: 400, code: 'invalid_request' });
+  });
+
+  it('keeps quotes and backslashes out of the quoted values', () => {
+    const error = new BearerError('invalid_token', 'a "quoted" \\ value', realm);
+    expect(error.challenge()).toContain('error_description="a quoted  value"');
+  });
+
+  it('other errors carry no challenge', () => {
+    expect(describeError(new HttpError(404, 'not_found', 'No such team')).wwwAuthenticate).toBe(
+      undefined,
+    );
   });
 });
 
