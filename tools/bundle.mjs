@@ -160,12 +160,14 @@ await build({
   },
 });
 
-// The bin is a two-line loader so V8's compile cache (a no-op on runtimes without it) covers
-// the whole bundle: on later starts the bundle is not parsed and compiled again.
+// The bin is a small loader so V8's compile cache (a no-op on runtimes without it) covers the
+// whole bundle: on later starts the bundle is not parsed and compiled again.
 const loader = `#!/usr/bin/env node
 import module from 'node:module';
 module.enableCompileCache?.();
-await import('./cli-bundle.js');
+const { main } = await import('./cli-bundle.js');
+const exitCode = await main(process.argv.slice(2));
+if (exitCode !== 0) process.exitCode = exitCode;
 `;
 await writeFile('dist/bin/understudy.js', loader);
 await chmod('dist/bin/understudy.js', 0o755);

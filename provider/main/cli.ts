@@ -1,7 +1,7 @@
-#!/usr/bin/env node
 /**
  * `understudy`: argv -> config -> seed -> listening server, with a banner on success and a
- * one-line error and non-zero exit on anything else.
+ * one-line error and non-zero exit code on anything else. Importing it does nothing: the bin
+ * (written by tools/bundle.mjs) and `npm start` call `main`.
  */
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
@@ -126,6 +126,3 @@ async function writeReadyFile(file: string, running: RunningProvider): Promise<v
   await writeFile(`${file}.tmp`, content);
   await rename(`${file}.tmp`, file);
 }
-
-const exitCode = await main(process.argv.slice(2));
-if (exitCode !== 0) process.exitCode = exitCode;

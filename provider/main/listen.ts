@@ -1,7 +1,8 @@
 /**
  * The composition root, and the one place that listens: binds first (so port 0 resolves to a
  * real port for the issuer), then builds the host for that issuer with its storage and, when
- * asked for, the control plane. Used by the CLI, `npm start` and the test kit.
+ * asked for, the control plane; what changes while it runs is main/runtime.ts's. Used by the
+ * CLI, `npm start` and the test kit.
  */
 import {
   createServer as createHttpServer,
@@ -16,17 +17,14 @@ import { existsSync, statSync } from 'node:fs';
 import type { Seed } from '../../seed/schema.js';
 import { setClockOffset } from '../control/clock.js';
 import { controlApi } from '../control/control-api.js';
-import {
-  type ControlRuntime,
-  createControl,
-  type UnderstudyControl,
-} from '../control/controller.js';
+import { createControl, type UnderstudyControl } from '../control/controller.js';
 import { injectedFailures } from '../control/inject-failures.js';
 import { createHost, type UnderstudyHost } from '../host/create-host.js';
-import { type KeyMaterial, nextKeyExpiry, pruneKeys } from '../oidc/keys.js';
+import { type KeyMaterial, pruneKeys } from '../oidc/keys.js';
 import { tokenLifetimes } from '../okta/index.js';
 import { assertClientsAccepted } from './assert-clients-accepted.js';
 import { openStorage } from './open-storage.js';
+import { createRuntime } from './runtime.js';
 
 export interface ListenOptions {
   host: string;
@@ -72,11 +70,11 @@ export async function listen(options: ListenOptions): Promise<RunningProvider> {
     redisUrl: options.redisUrl,
     maxSessions: options.maxSessions,
   });
-  let current: { seed: Seed; keys: KeyMaterial };
+  let initial: { seed: Seed; keys: KeyMaterial };
   // Which seed file the shared users grew from: changes made from another one are not taken.
   const seedBase = createHash('sha256').update(JSON.stringify(options.seed)).digest('base64url');
   try {
-    current = {
+    initial = {
       seed: options.seed,
       keys: pruneKeys(await storage.keys.loadOrCreate(), keyRetentionSeconds),
     };
@@ -86,7 +84,7 @@ export async function listen(options: ListenOptions): Promise<RunningProvider> {
       if (change.kind === 'clock' && options.control) setClockOffset(change.seconds);
       if (change.kind === 'seed' && change.base === seedBase) {
         const { parseSeed } = await import('../../seed/validate.js');
-        current.seed = parseSeed(change.seed, 'the users in Redis');
+        initial.seed = parseSeed(change.seed, 'the users in Redis');
       }
     }
   } catch (error) {
@@ -123,7 +121,6 @@ export async function listen(options: ListenOptions): Promise<RunningProvider> {
 
   const state = options.control ? storage.controlState : undefined;
   let control: UnderstudyControl | undefined = undefined;
-  let queue: Promise<void> = Promise.resolve();
   // The seed file's time, so updated_at is the same across restarts until the file changes;
   // a user the control API changes is updated now.
   let usersUpdatedAt = Math.floor(
@@ -135,7 +132,7 @@ export async function listen(options: ListenOptions): Promise<RunningProvider> {
   // untouched ones keep their `created` and `lastUpdated` however much else changes.
   const seededAt = new Date(usersUpdatedAt * 1000).toISOString();
   const build = async (seed: Seed, keys: KeyMaterial) => {
-    if (seed !== current.seed) usersUpdatedAt = Math.floor(Date.now() / 1000);
+    if (seed !== runtime.seed()) usersUpdatedAt = Math.floor(Date.now() / 1000);
     const built = createHost({
       usersUpdatedAt,
       issuerBase,
@@ -147,7 +144,7 @@ export async function listen(options: ListenOptions): Promise<RunningProvider> {
       revokedFor: storage.revokedFor,
       sessionTokens: storage.sessionTokens,
       lastLogins: storage.lastLogins,
-      changeDirectory: (edit) => changeUsers(edit, 'the Management API request'),
+      changeDirectory: (edit) => runtime.changeUsers(edit, 'the Management API request'),
       seededAt,
       crossSiteCookies: tls !== undefined,
       requirePassword: options.requirePassword === true,
@@ -163,56 +160,17 @@ export async function listen(options: ListenOptions): Promise<RunningProvider> {
     await assertClientsAccepted(built.providers, seed, options.seedSource ?? '<seed>');
     return built;
   };
-  let pruneTimer: NodeJS.Timeout | undefined;
-  /** Drops each retired key once the last token it signed has expired, without a restart. */
-  const schedulePrune = () => {
-    clearTimeout(pruneTimer);
-    const due = nextKeyExpiry(current.keys, keyRetentionSeconds);
-    if (due === undefined) return;
-    const delayMs = Math.min(Math.max(due * 1000 - Date.now(), 0) + 1000, 2 ** 31 - 1);
-    pruneTimer = setTimeout(
-      () => void reconfigure(({ keys }) => ({ keys: pruneKeys(keys, keyRetentionSeconds) })),
-      delayMs,
-    );
-    pruneTimer.unref();
-  };
-  const reconfigure: ControlRuntime['reconfigure'] = (change) => {
-    // One at a time, each starting from what the previous one left, so none is lost.
-    const step = queue.then(async () => {
-      const next = await change(current);
-      const seed = next.seed ?? current.seed;
-      const keys = next.keys ?? current.keys;
-      const rebuilt = await build(seed, keys);
-      current = { seed, keys };
+  const runtime = createRuntime({
+    storage,
+    ...initial,
+    seedBase,
+    keyRetentionSeconds,
+    control: state !== undefined,
+    build,
+    onRebuilt: (rebuilt) => {
       handle = rebuilt.listener;
-      schedulePrune();
-    });
-    queue = step.catch(() => undefined);
-    return step;
-  };
-  /**
-   * A change of the users (Management or control API): on the latest users (with Redis, the
-   * ones last shared, under a lock every instance takes), validated like the seed file, applied
-   * after any change already under way here, then shared. What this change produced is what
-   * it answers with, even if another follows at once.
-   */
-  const changeUsers = (edit: (seed: Seed) => unknown, source: string): Promise<Seed> =>
-    storage.exclusive(async () => {
-      const { parseSeed } = await import('../../seed/validate.js');
-      const stored = await storage.storedSeed();
-      let produced: Seed | undefined;
-      await reconfigure(({ seed }) => {
-        const shared =
-          stored?.base === seedBase && JSON.stringify(stored.seed) !== JSON.stringify(seed)
-            ? parseSeed(stored.seed, 'the users in Redis')
-            : seed;
-        produced = parseSeed(edit(shared), source);
-        return { seed: produced };
-      });
-      if (!produced) throw new Error('the change of users produced nothing');
-      await storage.share({ kind: 'seed', seed: produced, base: seedBase });
-      return produced;
-    });
+    },
+  });
   if (state) {
     control = createControl({
       state,
@@ -220,52 +178,16 @@ export async function listen(options: ListenOptions): Promise<RunningProvider> {
       keyStore: storage.keys,
       keyRetentionSeconds,
       shareClock: (seconds) => storage.share({ kind: 'clock', seconds }),
-      changeUsers,
-      seed: () => current.seed,
-      keys: () => current.keys,
-      reconfigure,
+      changeUsers: runtime.changeUsers,
+      seed: runtime.seed,
+      keys: runtime.keys,
+      reconfigure: runtime.reconfigure,
     });
   }
-  let warnedOtherSeed = false;
-  const warnOtherSeedOnce = () => {
-    if (warnedOtherSeed) return;
-    warnedOtherSeed = true;
-    console.warn(
-      `understudy: WARNING: another instance on ${storage.where} changed users it started from a different seed file; give every instance the same seed`,
-    );
-  };
-  // What another instance, or `understudy keys rotate`, changed.
-  storage.onChange((change) => {
-    const applied = (async () => {
-      if (change.kind === 'clock') {
-        if (state) setClockOffset(change.seconds);
-        return;
-      }
-      if (change.kind === 'keys') {
-        const stored = await storage.keys.read();
-        if (!stored) return;
-        const keys = pruneKeys(stored, keyRetentionSeconds);
-        if (JSON.stringify(keys) === JSON.stringify(current.keys)) return;
-        return reconfigure(() => ({ keys }));
-      }
-      if (change.base !== seedBase) {
-        warnOtherSeedOnce();
-        return;
-      }
-      const { parseSeed } = await import('../../seed/validate.js');
-      const seed = parseSeed(change.seed, 'another instance');
-      return reconfigure(() => ({ seed }));
-    })();
-    applied.catch((error: unknown) =>
-      console.error(
-        `understudy: could not apply a change from ${storage.where}: ${(error as Error).message}`,
-      ),
-    );
-  });
 
   let understudy: UnderstudyHost;
   try {
-    understudy = await build(current.seed, current.keys);
+    understudy = await build(initial.seed, initial.keys);
   } catch (error) {
     for (const [, res] of waiting) res.writeHead(503).end();
     server.close();
@@ -275,17 +197,17 @@ export async function listen(options: ListenOptions): Promise<RunningProvider> {
   }
   handle = understudy.listener;
   for (const [req, res] of waiting.splice(0)) handle(req, res);
-  schedulePrune();
+  runtime.start();
   const host = options.host.includes(':') ? `[${options.host}]` : options.host;
   return {
     server,
     url: `${scheme}://${host}:${port}`,
     issuers: understudy.issuers,
-    seed: () => current.seed,
-    keys: () => current.keys,
+    seed: runtime.seed,
+    keys: runtime.keys,
     control,
     close: async () => {
-      clearTimeout(pruneTimer);
+      runtime.stop();
       await new Promise<void>((resolve, reject) => {
         server.close((err) => (err ? reject(err) : resolve()));
         server.closeAllConnections();
