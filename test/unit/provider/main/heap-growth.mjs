@@ -1,5 +1,6 @@
 // Run by heap-limits.test.ts in a process of its own: a load of short-lived garbage over a
 // slowly growing live set, as a server under logins makes; prints how far the heap grew.
+import { setImmediate } from 'node:timers';
 import { getHeapSpaceStatistics, getHeapStatistics } from 'node:v8';
 
 if (process.argv[2] === 'limited') {
@@ -9,9 +10,8 @@ if (process.argv[2] === 'limited') {
 const kept = [];
 let youngest = 0;
 for (let round = 0; round < 300; round += 1) {
-  let garbage = [];
+  const garbage = [];
   for (let i = 0; i < 20_000; i += 1) garbage.push({ i, text: `x${i}`, pair: [i, i] });
-  garbage = undefined;
   for (let i = 0; i < 500; i += 1) kept.push(`${round}:${i}:${'y'.repeat(100)}`);
   const young = getHeapSpaceStatistics().find((space) => space.space_name === 'new_space');
   youngest = Math.max(youngest, young?.space_size ?? 0);
