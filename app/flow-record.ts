@@ -8,13 +8,20 @@ import { decodeJwt, decodeProtectedHeader, jwtVerify } from 'jose';
 import type * as client from 'openid-client';
 import type { AppConfig } from './config.js';
 import type { Oidc } from './oidc.js';
-import type { PendingLogin } from './session.js';
 
 export interface DecodedToken {
   name: string;
   header: Record<string, unknown>;
   claims: Record<string, unknown>;
   signature: { valid: boolean; detail: string };
+}
+
+/** What the app sent at the start of the sign-in, which the record sets beside the answers. */
+export interface FlowStart {
+  authorizationUrl: string;
+  codeVerifier: string;
+  state: string;
+  nonce: string;
 }
 
 export interface FlowRecord {
@@ -44,7 +51,7 @@ export async function recordFlow(signIn: {
   config: AppConfig;
   oidc: Oidc;
   configuration: client.Configuration;
-  pending: PendingLogin;
+  pending: FlowStart;
   /** The registered redirect URI the code was sent to and redeemed with. */
   redirectUri: string;
   /** The redirect URI with the query the provider answered with. */

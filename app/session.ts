@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import type { Request } from 'express';
 import session, { type Store } from 'express-session';
 import type * as client from 'openid-client';
-import type { FlowRecord } from './flow-record.js';
+import type { FlowRecord, FlowStart } from './flow-record.js';
 
 export interface SignedInUser {
   sub: string;
@@ -21,12 +21,8 @@ export interface SignedInUser {
   userinfo: Record<string, unknown> | undefined;
 }
 
-export interface PendingLogin {
-  codeVerifier: string;
-  state: string;
-  nonce: string;
+export interface PendingLogin extends FlowStart {
   returnTo: string;
-  authorizationUrl: string;
   startedAt: number;
 }
 
