@@ -43,13 +43,14 @@ Options:
   --host <address>   interface to bind (default: 127.0.0.1)
   --issuer <origin>  origin of the issuers, e.g. http://localhost:4000
                      (each issuer is <origin>/oauth2/<id>; default: http://localhost:<port>)
-  --data-dir <path>  where signing keys (and the local CA) are kept (default: ./.understudy)
+  --data-dir <path>  where signing keys, cookie secrets, revocations, the validated seed
+                     and the local CA are kept (default: ./.understudy)
   --https            serve HTTPS with a local CA made on first use; prints the
                      NODE_EXTRA_CA_CERTS line that makes Node apps trust it
   --control          serve the control API at /__understudy (loopback callers only):
                      next login, injected errors, clock, users, key rotation, reset
   --ready-file <path>
-                     write {"issuer", "url", "pid"} there once the server answers
+                     write {"issuer", "issuers", "url", "pid"} there once the server answers
   --max-sessions <n> the most sessions (and of each other kind: grants, codes, tokens) kept
                      in memory, least recently used dropped first (default: 10000)
   --redis <url>      keep sessions, tokens, keys and control state in Redis, shared by every
@@ -59,7 +60,7 @@ Options:
   -h, --help         show this help
 
 Commands:
-  understudy keys list|rotate [--data-dir <path>]
+  understudy keys list|rotate [--data-dir <path>] [--redis <url>]
                      the signing keys and their state; add a new signing key`;
 
 export function parseProviderArgs(
