@@ -1,553 +1,411 @@
-// Understudy beside the local IdPs people use instead: oauth2-mock-server (no login page,
-// signs every token) and a stock oidc-provider with its development interactions. One run,
-// several rounds with the order rotated, each figure the median of its rounds, each ratio
-// computed inside its round. CPU per operation is the server's own, from /proc/<pid>/stat; a
-// figure taken while something else used the CPU is measured again, and refused if it stays
-// disturbed. Writes bench/side-by-side.json; bench/report.mjs makes bench/RESULTS.md of it.
-import { execFileSync, spawn } from 'node:child_process';
-import { createHash, generateKeyPairSync, randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { Agent, request } from 'node:http';
-import { cpus, tmpdir } from 'node:os';
+// Understudy beside the local IdPs people use instead: oauth2-mock-server (no login page, signs
+// every token) and a stock oidc-provider 9 with its development login and consent pages and JWT
+// access tokens (bench/peers/stock-oidc-provider.mjs). All three sign with an RS256 2048-bit key.
+//
+// Each round measures all three, taking turns, so that the machine's drift falls on each alike:
+//   1. starts, one peer after another: a first start (empty data directory and compile cache),
+//      then BENCH_STARTS starts with a warm compile cache, and a few with an empty one;
+//   2. loads: the three are started and left running, RSS read at ready, each warmed up with a
+//      few operations, then each measured load runs on one peer after the other: the same
+//      number of discovery + JWKS GETs, `client_credentials` tokens and login flows for each;
+//      RSS is read after each peer's logins.
+// The order of the peers rotates from round to round. CPU per operation is the server's own
+// (utime + stime of all its threads, from /proc/<pid>/stat). A goal's ratio (Understudy over a
+// peer, bench/goals.mjs) is taken inside each round; the verdict is on the median of the
+// rounds, and the spread (lowest and highest round) is kept beside it. A load during which other
+// processes used more than a tenth of a core is kept but marked disturbed; a load in which any
+// operation failed gives no figure.
+//
+// Knobs: BENCH_ROUNDS (5), BENCH_STARTS (5), BENCH_SCALE (1: multiplies the operations per load);
+// BENCH_QUICK=1 makes it 1 round, 1 start and a tenth of the operations. Writes
+// side-by-side.json (bench/ or BENCH_OUT, see bench/output.mjs).
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import {
+  agent,
+  clientCredentials,
+  discoveryAndJwks,
+  load,
+  loginFlow,
+  median,
+  tokenFormat,
+} from './client.mjs';
+import { goals, meets, US } from './goals.mjs';
+import { quick, runInfo, writeJson } from './output.mjs';
+import {
+  machineTicks,
+  peerNames,
+  peers,
+  procTicks,
+  removeFolder,
+  rssMiB,
+  runFolder,
+  running,
+  sleep,
+  spawnReady,
+  ticksPerSecond,
+} from './peers.mjs';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
-const bench = join(root, 'bench');
-const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
-const loadSeconds = Number(process.env.BENCH_LOAD_SECONDS ?? 3);
-const starts = Number(process.env.BENCH_STARTS ?? 5);
-const ticksPerSecond = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim());
-const seed = JSON.parse(readFileSync(join(root, 'seed/default.json'), 'utf8'));
-const [webClient] = seed.clients;
-const serviceClient = seed.clients.find((client) =>
-  client.grant_types.includes('client_credentials'),
-);
-const [firstUser] = seed.users;
-
-/** How to start each server and talk to it. */
-const servers = {
-  'oauth2-mock-server': {
-    // With a key saved once, as Understudy keeps its keys: no key generation in its start.
-    command: (port, dataDir) => [
-      join(bench, 'node_modules/oauth2-mock-server/dist/oauth2-mock-server.mjs'),
-      '-p',
-      String(port),
-      '--jwk',
-      mockKeyFile(dataDir),
-    ],
-    paths: {
-      discovery: '/.well-known/openid-configuration',
-      jwks: '/jwks',
-      authorize: '/authorize',
-      token: '/token',
-    },
-    web: { id: 'bench', secret: 'bench-secret', redirect: 'http://localhost:3000/callback' },
-    service: { id: 'bench', secret: 'bench-secret', scope: 'api' },
-    user: { username: 'x', password: 'x' },
-  },
-  'stock oidc-provider': {
-    command: (port) => [join(bench, 'peers/stock-oidc-provider.mjs'), String(port)],
-    paths: {
-      discovery: '/.well-known/openid-configuration',
-      jwks: '/jwks',
-      authorize: '/auth',
-      token: '/token',
-    },
-    web: {
-      id: 'bench-web',
-      secret: 'bench-web-secret-0123456789',
-      redirect: 'http://localhost:3000/callback',
-    },
-    service: { id: 'bench-web', secret: 'bench-web-secret-0123456789', scope: 'api' },
-    user: { username: 'bench-user', password: 'any' },
-  },
-  understudy: {
-    command: (port, dataDir) => [
-      join(root, 'dist/bin/understudy.js'),
-      '--port',
-      String(port),
-      '--data-dir',
-      dataDir,
-    ],
-    paths: {
-      discovery: '/oauth2/default/.well-known/openid-configuration',
-      jwks: '/oauth2/default/v1/keys',
-      authorize: '/oauth2/default/v1/authorize',
-      token: '/oauth2/default/v1/token',
-    },
-    web: {
-      id: webClient.client_id,
-      secret: webClient.client_secret,
-      redirect: webClient.redirect_uris[0],
-    },
-    service: {
-      id: serviceClient.client_id,
-      secret: serviceClient.client_secret,
-      scope: 'expenses:read',
-    },
-    user: { username: firstUser.login, password: firstUser.password },
-  },
+const setting = (name, normal, quickValue) =>
+  Number(process.env[name] ?? (quick ? quickValue : normal));
+const rounds = setting('BENCH_ROUNDS', 5, 1);
+const starts = setting('BENCH_STARTS', 5, 1);
+const emptyCacheStarts = Math.max(1, Math.round(starts / 2));
+const scale = setting('BENCH_SCALE', 1, 0.1);
+const scaled = (count) => Math.max(20, Math.round(count * scale));
+/** Operations per measured load, the same for every peer, and how many run at a time. */
+const loads = {
+  discovery: { count: scaled(8_000), concurrency: 16, make: discoveryAndJwks },
+  tokens: { count: scaled(2_000), concurrency: 32, make: clientCredentials },
+  logins: { count: scaled(800), concurrency: 16, make: loginFlow },
 };
+const warmUp = { discovery: scaled(500), tokens: scaled(100), logins: scaled(50) };
+/** Other processes' CPU, in cores, above which a load is marked disturbed. */
+const disturbedAbove = 0.1;
 
-function mockKeyFile(dataDir) {
-  const file = join(dataDir, 'mock-key.json');
-  if (!existsSync(file)) {
-    const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-    const jwk = {
-      ...privateKey.export({ format: 'jwk' }),
-      kid: 'bench-mock',
-      alg: 'RS256',
-      use: 'sig',
-    };
-    writeFileSync(file, JSON.stringify(jwk));
-  }
-  return file;
-}
-
-// ---- processes and the CPU they use -------------------------------------------------------
-
-const procTicks = (pid) => {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return Number(fields[11]) + Number(fields[12]); // utime + stime
-};
-const machineTicks = () => {
-  const [, ...values] = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/);
-  const [user, nice, system, idle, iowait, irq, softirq, steal] = values.map(Number);
-  // irq and softirq are left out: loopback traffic of the load itself lands there.
-  return {
-    busy: user + nice + system + steal,
-    all: user + nice + system + idle + iowait + irq + softirq + steal,
-  };
-};
-const rssMiB = (pid) =>
-  Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
-
-/** Runs `work`, and says how much CPU the server used and whether anything else did. */
-async function measured(pid, work) {
-  for (let attempt = 1; ; attempt += 1) {
-    const before = { server: procTicks(pid), self: process.cpuUsage(), machine: machineTicks() };
-    const started = performance.now();
-    const result = await work();
-    const seconds = (performance.now() - started) / 1000;
-    const serverTicks = procTicks(pid) - before.server;
-    const self = process.cpuUsage(before.self);
-    const selfTicks = ((self.user + self.system) / 1e6) * ticksPerSecond;
-    const machine = machineTicks();
-    const othersTicks = machine.busy - before.machine.busy - serverTicks - selfTicks;
-    // More than a tenth of a core spent elsewhere means the figure is someone else's too.
-    const disturbed = othersTicks / ticksPerSecond / seconds > 0.1;
-    if (!disturbed) return { ...result, seconds, serverCpuSeconds: serverTicks / ticksPerSecond };
-    if (attempt === 3) return { ...result, seconds, refused: 'other processes used the CPU' };
-    await sleep(1000);
-  }
-}
-
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-
-function startServer(name, port, env = {}) {
-  const dataDir = env.dataDir ?? mkdtempSync(join(tmpdir(), 'understudy-side-'));
-  const child = spawn(process.execPath, servers[name].command(port, dataDir), {
-    stdio: ['ignore', 'ignore', 'pipe'],
-    env: { ...process.env, ...env.vars },
-  });
-  let stderr = '';
-  child.stderr.on('data', (chunk) => (stderr += chunk));
-  return {
-    child,
-    dataDir,
-    stderr: () => stderr,
-    async stop() {
-      if (child.exitCode === null) {
-        await new Promise((resolve) => {
-          child.once('exit', resolve);
-          child.kill('SIGTERM');
-        });
-      }
-      if (!env.dataDir) rmSync(dataDir, { recursive: true, force: true });
-    },
-  };
-}
-
-/** Spawn until discovery answers 200, in milliseconds. */
-async function coldStart(name, port, env) {
-  const started = performance.now();
-  const server = startServer(name, port, env);
-  try {
-    for (;;) {
-      const answer = await get(port, servers[name].paths.discovery).catch(() => undefined);
-      if (answer?.status === 200) return { ms: performance.now() - started, server };
-      if (server.child.exitCode !== null) throw new Error(`${name} exited: ${server.stderr()}`);
-      if (performance.now() - started > 15_000) throw new Error(`${name} did not answer in 15 s`);
-      await sleep(1);
-    }
-  } catch (error) {
-    await server.stop();
-    throw error;
-  }
-}
-
-// ---- HTTP ------------------------------------------------------------------------------------
-
-const agent = new Agent({ keepAlive: true, maxSockets: 64 });
-
-function send(port, method, path, { headers = {}, body } = {}) {
-  return new Promise((resolve, reject) => {
-    const req = request(
-      {
-        host: '127.0.0.1',
-        port,
-        method,
-        path,
-        agent,
-        headers: { host: `localhost:${port}`, ...headers },
-      },
-      (res) => {
-        const chunks = [];
-        res.on('data', (chunk) => chunks.push(chunk));
-        res.on('end', () =>
-          resolve({
-            status: res.statusCode,
-            headers: res.headers,
-            body: Buffer.concat(chunks).toString(),
-          }),
-        );
-      },
-    );
-    req.on('error', reject);
-    if (body) req.end(body);
-    else req.end();
-  });
-}
-const get = (port, path, headers) => send(port, 'GET', path, { headers });
-const form = (values) => new URLSearchParams(values).toString();
-const basic = (id, secret) =>
-  `Basic ${Buffer.from(`${encodeURIComponent(id)}:${encodeURIComponent(secret)}`).toString('base64')}`;
-
-/** Runs `operation` with `concurrency` at a time for the load window; latencies in ms. */
-async function load(concurrency, operation) {
-  const until = performance.now() + loadSeconds * 1000;
-  const latencies = [];
-  let failures = 0;
-  let firstError;
-  const worker = async () => {
-    while (performance.now() < until) {
-      const started = performance.now();
-      try {
-        await operation();
-        latencies.push(performance.now() - started);
-      } catch (error) {
-        failures += 1;
-        firstError ??= error.message;
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: concurrency }, worker));
-  latencies.sort((a, b) => a - b);
-  return {
-    count: latencies.length,
-    failures,
-    firstError,
-    p50: percentile(latencies, 0.5),
-    p99: percentile(latencies, 0.99),
-  };
-}
-const percentile = (sorted, p) =>
-  sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
-
-// ---- the operations --------------------------------------------------------------------------
-
-function discoveryAndJwks(name, port) {
-  let flip = false;
-  const { discovery, jwks } = servers[name].paths;
-  return async () => {
-    flip = !flip;
-    const answer = await get(port, flip ? discovery : jwks);
-    if (answer.status !== 200) throw new Error(`status ${answer.status}`);
-  };
-}
-
-function clientCredentials(name, port) {
-  const { service, paths } = servers[name];
-  const body = form({ grant_type: 'client_credentials', scope: service.scope });
-  return async () => {
-    const answer = await send(port, 'POST', paths.token, {
-      headers: {
-        'content-type': 'application/x-www-form-urlencoded',
-        authorization: basic(service.id, service.secret),
-      },
-      body,
-    });
-    if (answer.status !== 200 || !JSON.parse(answer.body).access_token)
-      throw new Error(`status ${answer.status}`);
-  };
-}
-
-/** A browser without a browser: cookies, redirects, and the login (and consent) forms. */
-function loginFlow(name, port, counter) {
-  const { web, paths, user } = servers[name];
-  return async () => {
-    const cookies = new Map();
-    const remember = (headers) => {
-      for (const line of headers['set-cookie'] ?? []) {
-        const [pair] = line.split(';');
-        const at = pair.indexOf('=');
-        cookies.set(pair.slice(0, at), pair.slice(at + 1));
-      }
-    };
-    const cookieHeader = () => [...cookies].map(([k, v]) => `${k}=${v}`).join('; ');
-    const hop = async (method, path, body) => {
-      counter.requests += 1;
-      const answer = await send(port, method, path, {
-        headers: {
-          cookie: cookieHeader(),
-          ...(body ? { 'content-type': 'application/x-www-form-urlencoded' } : {}),
-          accept: 'text/html',
-        },
-        body,
-      });
-      remember(answer.headers);
-      return answer;
-    };
-    const verifier = randomBytes(32).toString('base64url');
-    const challenge = createHash('sha256').update(verifier).digest('base64url');
-    const authorize = `${paths.authorize}?${form({
-      client_id: web.id,
-      redirect_uri: web.redirect,
-      response_type: 'code',
-      scope: 'openid profile',
-      state: randomBytes(8).toString('hex'),
-      nonce: randomBytes(8).toString('hex'),
-      code_challenge: challenge,
-      code_challenge_method: 'S256',
-    })}`;
-    let answer = await hop('GET', authorize);
-    let code;
-    for (let step = 0; step < 12 && !code; step += 1) {
-      if (answer.status >= 300 && answer.status < 400) {
-        const location = new URL(answer.headers.location, `http://localhost:${port}`);
-        if (location.href.startsWith(web.redirect)) {
-          code = location.searchParams.get('code');
-          break;
-        }
-        answer = await hop('GET', location.pathname + location.search);
-      } else if (answer.status === 200) {
-        const next = fillForm(answer.body, user);
-        answer = await hop('POST', next.action, next.body);
-      } else {
-        throw new Error(`status ${answer.status} in the login flow`);
-      }
-    }
-    if (!code) throw new Error('no code');
-    counter.requests += 1;
-    const token = await send(port, 'POST', paths.token, {
-      headers: {
-        'content-type': 'application/x-www-form-urlencoded',
-        authorization: basic(web.id, web.secret),
-      },
-      body: form({
-        grant_type: 'authorization_code',
-        code,
-        redirect_uri: web.redirect,
-        code_verifier: verifier,
-      }),
-    });
-    if (token.status !== 200 || !JSON.parse(token.body).id_token)
-      throw new Error(`token ${token.status}`);
-  };
-}
-
-/** The form a user would submit: the one with a password field, or else the first. */
-function fillForm(html, user) {
-  const forms = [...html.matchAll(/<form\b([^>]*)>([\s\S]*?)<\/form>/gi)].map(
-    ([, attributes, inner]) => ({
-      action: /action="([^"]*)"/i.exec(attributes)?.[1]?.replaceAll('&amp;', '&') ?? '',
-      inputs: [...inner.matchAll(/<input\b([^>]*)>/gi)].map(([, input]) => ({
-        name: /name="([^"]*)"/i.exec(input)?.[1],
-        value: /value="([^"]*)"/i.exec(input)?.[1] ?? '',
-      })),
-    }),
+const startedAt = performance.now();
+const folder = runFolder();
+const basePort = 47_000 + (process.pid % 300) * 3;
+const portOf = Object.fromEntries(peerNames.map((name, i) => [name, basePort + i]));
+const slug = (name) => name.replace(/\W+/g, '-');
+const log = (message) =>
+  console.error(
+    `side-by-side ${((performance.now() - startedAt) / 1000).toFixed(0)} s: ${message}`,
   );
-  const chosen = forms.find((f) => f.inputs.some((i) => i.name === 'password')) ?? forms[0];
-  if (!chosen) throw new Error('a page without a form in the login flow');
-  const values = {};
-  for (const { name, value } of chosen.inputs) {
-    if (!name) continue;
-    if (name === 'password') values[name] = user.password;
-    else if (name === 'username' || name === 'login') values[name] = user.username;
-    else values[name] = value;
-  }
-  return { action: chosen.action, body: form(values) };
-}
 
-// ---- one round -------------------------------------------------------------------------------
-
-async function measureServer(name, port) {
-  const figures = {};
-  const caches = { warm: mkdtempSync(join(tmpdir(), 'bench-cache-')) };
-  try {
-    // A first start fills the compile cache (and, for Understudy, makes the keys).
-    const dataDir = mkdtempSync(join(tmpdir(), 'bench-data-'));
-    const first = await coldStart(name, port, {
-      dataDir,
-      vars: { NODE_COMPILE_CACHE: caches.warm },
-    });
-    figures.firstStartMs = first.ms;
-    await first.server.stop();
-    const warm = [];
-    const cold = [];
-    for (let i = 0; i < starts; i += 1) {
-      const run = await coldStart(name, port, {
-        dataDir,
-        vars: { NODE_COMPILE_CACHE: caches.warm },
-      });
-      warm.push(run.ms);
-      await run.server.stop();
-      const empty = mkdtempSync(join(tmpdir(), 'bench-cache-'));
-      const coldRun = await coldStart(name, port, { dataDir, vars: { NODE_COMPILE_CACHE: empty } });
-      cold.push(coldRun.ms);
-      await coldRun.server.stop();
-      rmSync(empty, { recursive: true, force: true });
-    }
-    figures.coldStartMs = median(warm);
-    figures.coldCacheStartMs = median(cold);
-
-    const { server } = await coldStart(name, port, {
-      dataDir,
-      vars: { NODE_COMPILE_CACHE: caches.warm },
-    });
-    const pid = server.child.pid;
-    try {
-      await sleep(300);
-      figures.rssReadyMiB = rssMiB(pid);
-      const discovery = await measured(pid, () => load(16, discoveryAndJwks(name, port)));
-      figures.discovery = rate(discovery);
-      const tokens = await measured(pid, () => load(32, clientCredentials(name, port)));
-      figures.clientCredentials = rate(tokens);
-      const counter = { requests: 0 };
-      const logins = await measured(pid, () => {
-        // A load measured again counts its own requests only.
-        counter.requests = 0;
-        return load(16, loginFlow(name, port, counter));
-      });
-      figures.login = {
-        ...rate(logins),
-        requestsPerFlow: counter.requests / Math.max(1, logins.count + logins.failures),
-      };
-      figures.rssAfterLoadMiB = rssMiB(pid);
-    } finally {
-      await server.stop();
-      rmSync(dataDir, { recursive: true, force: true });
-    }
-  } finally {
-    rmSync(caches.warm, { recursive: true, force: true });
-  }
-  return figures;
-}
-
-/** A load's figures; none at all when it was disturbed or anything in it failed. */
-function rate(result) {
-  const refused =
-    result.refused ??
-    (result.failures > 0
-      ? `${result.failures} operations failed (first: ${result.firstError})`
-      : undefined);
-  if (refused) return { refused, failures: result.failures };
+/** Runs `work` and says how much CPU `pid` used, and how much processes not ours did. */
+async function measured(pid, work) {
+  const ours = () => [...running].reduce((sum, child) => sum + procTicks(child.pid), 0);
+  const before = {
+    server: procTicks(pid),
+    ours: ours(),
+    self: process.cpuUsage(),
+    machine: machineTicks(),
+  };
+  const started = performance.now();
+  const result = await work();
+  const seconds = (performance.now() - started) / 1000;
+  const serverTicks = procTicks(pid) - before.server;
+  const oursTicks = ours() - before.ours;
+  const self = process.cpuUsage(before.self);
+  const selfTicks = ((self.user + self.system) / 1e6) * ticksPerSecond;
+  const othersTicks = machineTicks().busy - before.machine.busy - oursTicks - selfTicks;
+  const othersCores = Math.max(0, othersTicks / ticksPerSecond / seconds);
   return {
+    ...result,
+    seconds,
+    serverCpuSeconds: serverTicks / ticksPerSecond,
+    loadGeneratorCores: selfTicks / ticksPerSecond / seconds,
+    othersCores,
+    disturbed: othersCores > disturbedAbove,
+  };
+}
+
+/** A load's figures; none when any operation in it failed. */
+function figures(result) {
+  const base = {
+    seconds: result.seconds,
+    othersCores: result.othersCores,
+    disturbed: result.disturbed,
+    failures: result.failures,
+  };
+  if (result.failures > 0) {
+    return { ...base, refused: `${result.failures} failed (first: ${result.firstError})` };
+  }
+  return {
+    ...base,
+    count: result.count,
     perSecond: result.count / result.seconds,
     cpuMicrosPerOp: (result.serverCpuSeconds * 1e6) / result.count,
     p50Ms: result.p50,
     p99Ms: result.p99,
-    failures: 0,
   };
 }
-const median = (values) => {
-  const defined = values.filter((value) => value !== undefined).sort((a, b) => a - b);
-  if (defined.length === 0) return undefined;
-  const middle = Math.floor(defined.length / 2);
-  return defined.length % 2 ? defined[middle] : (defined[middle - 1] + defined[middle]) / 2;
-};
 
-// ---- the run ---------------------------------------------------------------------------------
+/** The CPU ticks of the servers started and stopped so far (read just before each stop). */
+let startedServersTicks = 0;
 
-// BENCH_ONLY=understudy measures one server (for profiling); ratios need all three.
-const names = process.env.BENCH_ONLY ? [process.env.BENCH_ONLY] : Object.keys(servers);
-const port = 47_000 + (process.pid % 1000);
-const results = [];
-for (let round = 0; round < rounds; round += 1) {
-  // Each round starts with a different server, so warm-up and thermal effects fall on each.
-  const order = names.map((_, i) => names[(i + round) % names.length]);
-  const figures = {};
+async function startOnce(name, dataDir, cacheDir) {
+  const { ms, server } = await spawnReady(name, portOf[name], {
+    dataDir,
+    env: { NODE_COMPILE_CACHE: cacheDir },
+  });
+  startedServersTicks += procTicks(server.pid);
+  await server.stop();
+  return ms;
+}
+
+async function round(index, order) {
+  const result = Object.fromEntries(order.map((name) => [name, {}]));
+  const dirs = {};
   for (const name of order) {
-    console.error(`bench: round ${round + 1}/${rounds}, ${name}`);
-    figures[name] = await measureServer(name, port);
+    dirs[name] = {
+      data: join(folder, `round-${index}`, slug(name)),
+      cache: join(folder, `round-${index}`, `${slug(name)}-cache`),
+    };
+    mkdirSync(dirs[name].data, { recursive: true });
   }
-  results.push(figures);
-}
-agent.destroy();
 
-const pick = (path) => (figures) => path.reduce((value, key) => value?.[key], figures);
-const metrics = {
-  coldStartMs: pick(['coldStartMs']),
-  coldCacheStartMs: pick(['coldCacheStartMs']),
-  firstStartMs: pick(['firstStartMs']),
-  rssReadyMiB: pick(['rssReadyMiB']),
-  discoveryPerSecond: pick(['discovery', 'perSecond']),
-  discoveryCpuMicros: pick(['discovery', 'cpuMicrosPerOp']),
-  tokensPerSecond: pick(['clientCredentials', 'perSecond']),
-  tokenCpuMicros: pick(['clientCredentials', 'cpuMicrosPerOp']),
-  loginsPerSecond: pick(['login', 'perSecond']),
-  loginCpuMicros: pick(['login', 'cpuMicrosPerOp']),
-  loginP50Ms: pick(['login', 'p50Ms']),
-  loginP99Ms: pick(['login', 'p99Ms']),
-  loginRequests: pick(['login', 'requestsPerFlow']),
-  rssAfterLoadMiB: pick(['rssAfterLoadMiB']),
-};
-const summary = {};
-for (const name of names) {
-  summary[name] = {};
-  for (const [metric, read] of Object.entries(metrics)) {
-    const values = results.map((round) => read(round[name]));
-    const defined = values.filter((value) => value !== undefined);
-    summary[name][metric] = defined.length
-      ? {
-          median: median(defined),
-          min: Math.min(...defined),
-          max: Math.max(...defined),
-          rounds: defined.length,
-        }
-      : undefined;
+  // 1. Starts, taking turns.
+  log(`round ${index + 1}/${rounds}: starts (${order.join(', ')})`);
+  const before = {
+    servers: startedServersTicks,
+    self: process.cpuUsage(),
+    machine: machineTicks(),
+    at: performance.now(),
+  };
+  for (const name of order) {
+    result[name].firstStartMs = await startOnce(name, dirs[name].data, dirs[name].cache);
+    result[name].coldStartsMs = [];
+    result[name].emptyCacheStartsMs = [];
   }
+  for (let i = 0; i < starts; i += 1) {
+    for (const name of order) {
+      result[name].coldStartsMs.push(await startOnce(name, dirs[name].data, dirs[name].cache));
+    }
+  }
+  for (let i = 0; i < emptyCacheStarts; i += 1) {
+    for (const name of order) {
+      const empty = join(folder, `round-${index}`, `${slug(name)}-empty-${i}`);
+      result[name].emptyCacheStartsMs.push(await startOnce(name, dirs[name].data, empty));
+      removeFolder(empty);
+    }
+  }
+  // Other processes' CPU over the starts: what the machine did less what the servers (up to
+  // their stop) and the bench did.
+  const self = process.cpuUsage(before.self);
+  const othersTicks =
+    machineTicks().busy -
+    before.machine.busy -
+    (startedServersTicks - before.servers) -
+    ((self.user + self.system) / 1e6) * ticksPerSecond;
+  const othersCores = Math.max(
+    0,
+    othersTicks / ticksPerSecond / ((performance.now() - before.at) / 1000),
+  );
+  for (const name of order) {
+    result[name].coldStartMs = median(result[name].coldStartsMs);
+    result[name].emptyCacheStartMs = median(result[name].emptyCacheStartsMs);
+    result[name].starts = { othersCores, disturbed: othersCores > disturbedAbove };
+  }
+
+  // 2. Loads: all three running, each load on one peer after the other.
+  const servers = {};
+  try {
+    for (const name of order) {
+      servers[name] = (
+        await spawnReady(name, portOf[name], {
+          dataDir: dirs[name].data,
+          env: { NODE_COMPILE_CACHE: dirs[name].cache },
+        })
+      ).server;
+      await sleep(300);
+      result[name].rssReadyMiB = rssMiB(servers[name].pid);
+    }
+    log(`round ${index + 1}/${rounds}: warm-up`);
+    for (const name of order) {
+      const port = portOf[name];
+      for (const [kind, count] of Object.entries(warmUp)) {
+        const warm = await load(
+          count,
+          loads[kind].concurrency,
+          loads[kind].make(peers[name], port),
+        );
+        if (warm.failures > 0) {
+          throw new Error(`${name}: ${kind} failed in the warm-up: ${warm.firstError}`);
+        }
+      }
+      if (index === 0) {
+        const login = await loginFlow(peers[name], port)();
+        const service = await clientCredentials(peers[name], port)();
+        result[name].tokenFormats = {
+          loginAccessToken: tokenFormat(login.access_token),
+          loginIdToken: tokenFormat(login.id_token),
+          clientCredentialsAccessToken: tokenFormat(service.access_token),
+        };
+      }
+    }
+    for (const [kind, { count, concurrency, make }] of Object.entries(loads)) {
+      log(`round ${index + 1}/${rounds}: ${count} ${kind} on each`);
+      for (const name of order) {
+        const counter = { requests: 0 };
+        const operation =
+          kind === 'logins'
+            ? make(peers[name], portOf[name], counter)
+            : make(peers[name], portOf[name]);
+        const run = await measured(servers[name].pid, () => load(count, concurrency, operation));
+        result[name][kind] = figures(run);
+        if (kind === 'logins') {
+          result[name][kind].requestsPerFlow = counter.requests / count;
+          await sleep(300);
+          result[name].rssAfterLoadMiB = rssMiB(servers[name].pid);
+        }
+      }
+    }
+  } finally {
+    for (const server of Object.values(servers)) await server.stop();
+  }
+  removeFolder(join(folder, `round-${index}`));
+  return result;
 }
-// Ratios to the mock, inside each round, then the median of the rounds.
-const ratios = {};
-for (const [metric, read] of Object.entries(metrics)) {
-  const perRound = results
-    .map((round) => {
-      const ours = read(round.understudy);
-      const mock = read(round['oauth2-mock-server']);
-      return ours !== undefined && mock ? ours / mock : undefined;
-    })
-    .filter((value) => value !== undefined);
-  ratios[metric] = median(perRound);
+
+const pick =
+  (...path) =>
+  (figuresOfPeer) =>
+    path.reduce((value, key) => value?.[key], figuresOfPeer);
+/** Every figure kept per peer and round; goals.mjs names the ones with a goal. */
+const metrics = {
+  coldStartMs: pick('coldStartMs'),
+  emptyCacheStartMs: pick('emptyCacheStartMs'),
+  firstStartMs: pick('firstStartMs'),
+  rssReadyMiB: pick('rssReadyMiB'),
+  discoveryPerSecond: pick('discovery', 'perSecond'),
+  discoveryCpuMicros: pick('discovery', 'cpuMicrosPerOp'),
+  tokensPerSecond: pick('tokens', 'perSecond'),
+  tokenCpuMicros: pick('tokens', 'cpuMicrosPerOp'),
+  tokenP50Ms: pick('tokens', 'p50Ms'),
+  tokenP99Ms: pick('tokens', 'p99Ms'),
+  loginsPerSecond: pick('logins', 'perSecond'),
+  loginCpuMicros: pick('logins', 'cpuMicrosPerOp'),
+  loginP50Ms: pick('logins', 'p50Ms'),
+  loginP99Ms: pick('logins', 'p99Ms'),
+  loginRequests: pick('logins', 'requestsPerFlow'),
+  rssAfterLoadMiB: pick('rssAfterLoadMiB'),
+};
+/** Which load a metric comes from, to tell whether it was disturbed. */
+const loadOf = (metric) =>
+  metric.endsWith('StartMs')
+    ? 'starts'
+    : metric.startsWith('discovery')
+      ? 'discovery'
+      : metric.startsWith('token')
+        ? 'tokens'
+        : metric.startsWith('login') || metric === 'rssAfterLoadMiB'
+          ? 'logins'
+          : undefined;
+
+const spread = (values) => {
+  const defined = values.filter((value) => value !== undefined);
+  return defined.length
+    ? {
+        median: median(defined),
+        min: Math.min(...defined),
+        max: Math.max(...defined),
+        rounds: defined.length,
+      }
+    : undefined;
+};
+
+const results = [];
+try {
+  for (let index = 0; index < rounds; index += 1) {
+    // Each round starts with another peer, so warm-up and drift fall on each in turn.
+    const order = peerNames.map((_, i) => peerNames[(i + index) % peerNames.length]);
+    const roundStarted = performance.now();
+    results.push(await round(index, order));
+    log(
+      `round ${index + 1}/${rounds} took ${((performance.now() - roundStarted) / 1000).toFixed(0)} s`,
+    );
+  }
+} finally {
+  agent.destroy();
+  removeFolder(folder);
 }
-const refused = results.flatMap((round, i) =>
-  Object.entries(round).flatMap(([name, figures]) =>
-    ['discovery', 'clientCredentials', 'login']
-      .filter((k) => figures[k]?.refused)
-      .map((k) => `round ${i + 1}, ${name}, ${k}: ${figures[k].refused}`),
+
+const summary = Object.fromEntries(
+  peerNames.map((name) => [
+    name,
+    Object.fromEntries(
+      Object.entries(metrics).map(([metric, read]) => [
+        metric,
+        spread(results.map((r) => read(r[name]))),
+      ]),
+    ),
+  ]),
+);
+const goalResults = goals.map((goal) => {
+  const read = metrics[goal.metric];
+  const kind = loadOf(goal.metric);
+  const perRound = results.map((r) => {
+    const ours = read(r[US]);
+    const theirs = read(r[goal.against]);
+    return {
+      ratio: ours !== undefined && theirs ? ours / theirs : undefined,
+      disturbed:
+        kind !== undefined && Boolean(r[US][kind]?.disturbed || r[goal.against][kind]?.disturbed),
+    };
+  });
+  return {
+    ...goal,
+    ratios: perRound.map((r) => r.ratio),
+    ratio: spread(perRound.map((r) => r.ratio)),
+    met: meets(goal, median(perRound.map((r) => r.ratio))),
+    disturbedRounds: perRound.filter((r) => r.disturbed).length,
+  };
+});
+const refused = results.flatMap((r, i) =>
+  Object.entries(r).flatMap(([name, peerFigures]) =>
+    Object.keys(loads)
+      .filter((kind) => peerFigures[kind]?.refused)
+      .map((kind) => `round ${i + 1}, ${name}, ${kind}: ${peerFigures[kind].refused}`),
   ),
 );
+const disturbed = results.flatMap((r, i) => [
+  ...(r[US].starts.disturbed
+    ? [`round ${i + 1}, the starts: ${r[US].starts.othersCores.toFixed(2)} cores`]
+    : []),
+  ...Object.entries(r).flatMap(([name, peerFigures]) =>
+    Object.keys(loads)
+      .filter((kind) => peerFigures[kind]?.disturbed)
+      .map(
+        (kind) =>
+          `round ${i + 1}, ${name}, ${kind}: ${peerFigures[kind].othersCores.toFixed(2)} cores`,
+      ),
+  ),
+]);
+const tokenFormats = Object.fromEntries(
+  peerNames.map((name) => [name, results[0][name].tokenFormats]),
+);
+for (const [name, formats] of Object.entries(tokenFormats)) {
+  for (const [token, format] of Object.entries(formats)) {
+    if (format !== 'JWT RS256')
+      console.error(`side-by-side: ${name}'s ${token} is ${format}, not JWT RS256`);
+  }
+}
 const output = {
-  machine: `${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}`,
-  node: process.version,
+  ...runInfo(),
+  seconds: (performance.now() - startedAt) / 1000,
   rounds,
-  loadSeconds,
   startsPerRound: starts,
+  emptyCacheStartsPerRound: emptyCacheStarts,
+  operationsPerLoad: Object.fromEntries(
+    Object.entries(loads).map(([kind, { count, concurrency }]) => [kind, { count, concurrency }]),
+  ),
+  warmUpOperations: warmUp,
+  disturbedAboveCores: disturbedAbove,
+  tokenFormats,
+  goals: goalResults,
   summary,
-  ratiosToMock: ratios,
   refused,
+  disturbed,
   raw: results,
 };
-writeFileSync(join(bench, 'side-by-side.json'), `${JSON.stringify(output, null, 2)}\n`);
-console.log(JSON.stringify({ summary, ratiosToMock: ratios, refused }, null, 2));
+const file = await writeJson('side-by-side.json', output);
+console.log(
+  JSON.stringify(
+    {
+      file,
+      seconds: Math.round(output.seconds),
+      goals: goalResults.map((g) => ({
+        metric: g.metric,
+        against: g.against,
+        ratio: g.ratio?.median,
+        spread: g.ratio && [g.ratio.min, g.ratio.max],
+      })),
+      refused,
+      disturbed,
+    },
+    null,
+    2,
+  ),
+);

@@ -1,105 +1,145 @@
-// A long run of browserless logins against one `understudy`, to show its memory stays flat:
-// RSS at the 10,000th login and at the last (100,000 by default; BENCH_SOAK_LOGINS changes
-// it). Each login is the whole Authorization Code + PKCE flow over HTTP: authorize, the login
-// page, the picker's POST, the redirects back, and the code exchange. Writes bench/soak.json;
-// with BENCH_SOAK_HEAP_MB the server runs with that V8 old-space limit and the figures go to
-// bench/soak-heap.json (how much of the RSS is the store, and how much heap V8 keeps lazily).
-import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+// A long run of browserless logins against one `understudy` with its default in-memory store
+// (at most 10,000 of each kind of entry), to show that its memory stays flat once the store is
+// full: RSS and the live heap (after a full GC, through bench/heap-probe.mjs) at a few points,
+// and the growth of RSS from the baseline sample (the 10,000th login, or the half-way point of a
+// shorter soak) to the last. Goal: at most 20% (bench/goals.mjs). Each login is the side-by-side
+// bench's flow (bench/client.mjs): authorize, the login page, its form, the redirects back and the
+// code exchange, 16 at a time, taking the seeded users in turn.
+//
+//   node bench/soak.mjs        20,000 logins, soak.json (part of `npm run bench`)
+//   node bench/soak.mjs long   100,000 logins, soak-long.json (`npm run bench:soak`)
+//   node bench/soak.mjs heap   30,000 logins with V8's old space limited to 200 MiB,
+//                              soak-heap.json (`npm run bench:soak`): how much of the RSS is
+//                              the store and how much heap V8 keeps until it needs it back
+// BENCH_SOAK_LOGINS and BENCH_SOAK_HEAP_MB change the count and the limit; BENCH_QUICK=1 makes
+// every kind 200 logins. Files go to bench/ or BENCH_OUT (bench/output.mjs).
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { agent, loginFlow, median } from './client.mjs';
+import { soakGrowthLimit } from './goals.mjs';
+import { quick, runInfo, writeJson } from './output.mjs';
+import {
+  bench,
+  peers,
+  removeFolder,
+  rssMiB,
+  seededUsers,
+  startPeer,
+  untilReady,
+} from './peers.mjs';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
-const cli = join(root, 'dist/bin/understudy.js');
-const logins = Number(process.env.BENCH_SOAK_LOGINS ?? 100_000);
-const heapMiB = process.env.BENCH_SOAK_HEAP_MB ? Number(process.env.BENCH_SOAK_HEAP_MB) : undefined;
+const kinds = {
+  default: { logins: 20_000, file: 'soak.json' },
+  long: { logins: 100_000, file: 'soak-long.json' },
+  heap: { logins: 30_000, heapMiB: 200, file: 'soak-heap.json' },
+};
+const kindName = process.argv[2] ?? 'default';
+const kind = kinds[kindName];
+if (!kind)
+  throw new Error(`bench/soak.mjs: no soak "${kindName}" (${Object.keys(kinds).join(', ')})`);
+const logins = Number(process.env.BENCH_SOAK_LOGINS ?? (quick ? 200 : kind.logins));
+const heapMiB = Number(process.env.BENCH_SOAK_HEAP_MB ?? kind.heapMiB ?? 0) || undefined;
 const concurrency = 16;
-const marks = [...new Set([10_000, 25_000, 50_000, 75_000, logins])].filter(
-  (mark) => mark <= logins,
-);
+const baseline = Math.min(10_000, Math.floor(logins / 2));
+const marks = [...new Set([baseline, ...[1, 2, 3, 4].map((q) => Math.round((logins * q) / 4))])]
+  .filter((mark) => mark > 0)
+  .sort((a, b) => a - b);
+
 const port = 46_000 + (process.pid % 1000);
 const dataDir = mkdtempSync(join(tmpdir(), 'understudy-soak-'));
-const { headlessLogin } = await import(join(root, 'dist/provider/testkit/headless-login.js'));
-const { loadSeed } = await import(join(root, 'dist/seed/load.js'));
-const seed = await loadSeed();
-const users = seed.users.map((user) => user.id);
-
-const rssMiB = (pid) =>
-  Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
-
-const heapFlags = heapMiB ? [`--max-old-space-size=${heapMiB}`] : [];
-const probe = ['--expose-gc', `--import=${join(root, 'bench/heap-probe.mjs')}`];
-const child = spawn(
-  process.execPath,
-  [...heapFlags, ...probe, cli, '--port', String(port), '--data-dir', dataDir],
-  { stdio: ['ignore', 'pipe', 'inherit', 'ipc'] },
-);
+const server = startPeer('understudy', port, {
+  dataDir,
+  nodeFlags: [
+    ...(heapMiB ? [`--max-old-space-size=${heapMiB}`] : []),
+    '--expose-gc',
+    `--import=${join(bench, 'heap-probe.mjs')}`,
+  ],
+  ipc: true,
+});
 const liveHeapMiB = () =>
   new Promise((resolve) => {
-    child.once('message', (answer) => resolve(answer.heapUsed / 2 ** 20));
-    child.send('heap');
+    server.child.once('message', (answer) => resolve(answer.heapUsed / 2 ** 20));
+    server.child.send('heap');
   });
 // RSS first: the probe's collection must not flatter it.
 const sample = async (count) => ({
   logins: count,
-  rssMiB: rssMiB(child.pid),
+  rssMiB: rssMiB(server.pid),
   liveHeapMiB: await liveHeapMiB(),
 });
-const issuer = `http://localhost:${port}/oauth2/default`;
+
 try {
-  for (let attempt = 0; ; attempt += 1) {
-    try {
-      if ((await fetch(`${issuer}/.well-known/openid-configuration`)).ok) break;
-    } catch {
-      // not up yet
-    }
-    if (attempt > 200) throw new Error('understudy did not start');
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
+  await untilReady(server, performance.now());
   const samples = [await sample(0)];
+  let started = 0;
   let done = 0;
   let failures = 0;
-  const started = performance.now();
-  let next = 0;
+  let firstError;
+  const counter = { requests: 0 };
+  const login = loginFlow(
+    peers.understudy,
+    port,
+    counter,
+    (i) => seededUsers[i % seededUsers.length],
+  );
+  const startedAt = performance.now();
+  const latencies = [];
   const worker = async () => {
-    while (next < logins) {
-      const index = next;
-      next += 1;
+    while (started < logins) {
+      started += 1;
+      const begun = performance.now();
       try {
-        await headlessLogin(
-          { issuer, seed },
-          { user: users[index % users.length], scope: 'openid profile' },
-        );
-      } catch {
+        await login();
+        latencies.push(performance.now() - begun);
+      } catch (error) {
         failures += 1;
+        firstError ??= error.message;
       }
       done += 1;
       if (marks.includes(done)) {
-        samples.push(await sample(done));
-        const { logins: count, rssMiB: rss, liveHeapMiB: live } = samples.at(-1);
+        const taken = await sample(done);
+        samples.push(taken);
         console.error(
-          `soak: ${count} logins, RSS ${rss.toFixed(0)} MiB, live heap ${live.toFixed(0)} MiB`,
+          `soak: ${taken.logins} logins, RSS ${taken.rssMiB.toFixed(0)} MiB, ` +
+            `live heap ${taken.liveHeapMiB.toFixed(0)} MiB, ` +
+            `${((performance.now() - startedAt) / 1000).toFixed(0)} s`,
         );
       }
     }
   };
   await Promise.all(Array.from({ length: concurrency }, worker));
-  const seconds = (performance.now() - started) / 1000;
-  const at10k = samples.find((sample) => sample.logins === 10_000);
+  const seconds = (performance.now() - startedAt) / 1000;
+  samples.sort((a, b) => a.logins - b.logins);
+  const atBaseline = samples.find((s) => s.logins === baseline);
   const last = samples.at(-1);
+  const growth = atBaseline ? last.rssMiB / atBaseline.rssMiB - 1 : undefined;
   const result = {
+    ...runInfo(),
+    kind: kindName,
     heapMiB,
     logins,
+    concurrency,
     failures,
+    firstError,
+    seconds,
     loginsPerSecond: logins / seconds,
+    loginMedianMs: median(latencies),
+    requestsPerLogin: counter.requests / logins,
+    baseline,
     samples,
-    growthFrom10k: at10k ? last.rssMiB / at10k.rssMiB - 1 : undefined,
+    growthFromBaseline: growth,
+    growthLimit: soakGrowthLimit,
+    met: growth === undefined || failures > 0 ? undefined : growth <= soakGrowthLimit,
   };
-  const file = heapMiB ? 'bench/soak-heap.json' : 'bench/soak.json';
-  writeFileSync(join(root, file), `${JSON.stringify(result, null, 2)}\n`);
-  console.log(JSON.stringify(result, null, 2));
+  const file = await writeJson(kind.file, result);
+  console.log(JSON.stringify({ file, ...result }, null, 2));
+  if (failures > 0) process.exitCode = 1;
+} catch (error) {
+  console.error(`soak: ${error.message}\n${server.stderr()}`);
+  process.exitCode = 1;
 } finally {
-  child.kill('SIGTERM');
-  rmSync(dataDir, { recursive: true, force: true });
+  agent.destroy();
+  await server.stop();
+  removeFolder(dataDir);
 }

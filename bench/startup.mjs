@@ -1,17 +1,21 @@
-// Measures how long `understudy` takes from spawn until discovery answers, on this machine.
-// Writes bench/startup.json; bench/report.mjs turns it into bench/RESULTS.md. Run with
-// `npm run bench` (it builds first).
+// Understudy's own start-up, on this machine: the published bin from spawn until discovery
+// answers (keys already in its data directory), the test kit in a fresh process (import,
+// startUnderstudy(), discovery), and startUnderstudy() again in the same process. No goal of its
+// own: the cold-start goal is a ratio to oauth2-mock-server, in bench/side-by-side.mjs. Writes
+// startup.json (bench/ or BENCH_OUT, see bench/output.mjs); BENCH_RUNS (20; 3 with
+// BENCH_QUICK=1) starts of the bin, at most 10 of each kind of the kit's.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { quick, runInfo, writeJson } from './output.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const cli = join(root, 'dist/bin/understudy.js');
 // What `import 'oidc-understudy'` loads.
 const kit = join(root, JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).main);
-const runs = Number(process.env.BENCH_RUNS ?? 20);
+const runs = Number(process.env.BENCH_RUNS ?? (quick ? 3 : 20));
 const port = 45_000 + (process.pid % 1000);
 const dataDir = mkdtempSync(join(tmpdir(), 'understudy-bench-'));
 // Through the issuer's own host name, as clients do (127.0.0.1 would be a different issuer).
@@ -95,8 +99,7 @@ try {
   }
   kitTimes.sort((a, b) => a - b);
   const result = {
-    machine: `${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}`,
-    node: process.version,
+    ...runInfo(),
     runs,
     firstStartMs: firstRun,
     medianMs: median,
@@ -105,8 +108,8 @@ try {
     inProcessMedianMs: percentile(kitTimes, 0.5),
     kitFreshProcessMedianMs: percentile(kitFresh, 0.5),
   };
-  writeFileSync(join(root, 'bench/startup.json'), `${JSON.stringify(result, null, 2)}\n`);
-  console.log(JSON.stringify(result, null, 2));
+  const file = await writeJson('startup.json', result);
+  console.log(JSON.stringify({ file, ...result }, null, 2));
 } finally {
   rmSync(dataDir, { recursive: true, force: true });
 }

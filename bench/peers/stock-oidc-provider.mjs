@@ -1,11 +1,16 @@
 // The "stock oidc-provider" peer: oidc-provider 9 as its README sets it up, with its own
 // development login and consent pages, client credentials and JWT access tokens (one resource
-// server), on the port given. Nothing tuned.
+// server, RS256 like Understudy's), on the port given, signing with the RS256 JWK in the file
+// given (the bench makes one per run, as Understudy keeps its key in its data directory; without
+// a file, oidc-provider's own development key, also RS256). Nothing tuned.
+import { readFileSync } from 'node:fs';
 import Provider from 'oidc-provider';
 
 const port = Number(process.argv[2] ?? 4100);
+const keyFile = process.argv[3];
 const issuer = `http://localhost:${port}`;
 const provider = new Provider(issuer, {
+  ...(keyFile ? { jwks: { keys: [JSON.parse(readFileSync(keyFile, 'utf8'))] } } : {}),
   clients: [
     {
       client_id: 'bench-web',
@@ -27,6 +32,7 @@ const provider = new Provider(issuer, {
         scope: 'api',
         audience: 'api://default',
         accessTokenFormat: 'jwt',
+        jwt: { sign: { alg: 'RS256' } },
       }),
     },
   },

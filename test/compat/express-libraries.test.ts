@@ -9,11 +9,9 @@ import {
   seededClient,
   seededUser,
   seedWithClients,
-  startTestProvider,
-  type TestProvider,
+  useTestProvider,
   yourAppClientOn,
 } from '../helpers/provider.js';
-import { discoverFor, signInAndRedeem } from '../helpers/relying-party.js';
 
 const ports = { eocImplicit: 0, eocCode: 0, passport: 0, api: 0 };
 type AppClient = Awaited<ReturnType<typeof yourAppClientOn>>;
@@ -21,17 +19,15 @@ let eocImplicitClient: AppClient;
 let eocCodeClient: AppClient;
 let passportClient: AppClient;
 
-let provider: TestProvider;
-
 beforeAll(async () => {
   for (const name of Object.keys(ports) as (keyof typeof ports)[]) ports[name] = await freePort();
   eocImplicitClient = await yourAppClientOn(ports.eocImplicit, '0oaExpressOidcImplic');
   eocCodeClient = await yourAppClientOn(ports.eocCode, '0oaExpressOidcCode00');
   passportClient = await yourAppClientOn(ports.passport, '0oaPassportOidcApp00');
-  const seed = await seedWithClients([eocImplicitClient, eocCodeClient, passportClient]);
-  provider = await startTestProvider({ seed });
 });
-afterAll(() => provider.stop());
+const provider = useTestProvider(async () => ({
+  seed: await seedWithClients([eocImplicitClient, eocCodeClient, passportClient]),
+}));
 
 const eocEnv = (port: number, client: AppClient) => ({
   ISSUER_BASE_URL: provider.issuer,
@@ -153,8 +149,7 @@ describe('API protection: express-oauth2-jwt-bearer and express-jwt + jwks-rsa',
   it("accepts the provider's access tokens and refuses requests without one", async () => {
     const web = seededClient(provider.seed, 'web');
     const hannah = seededUser(provider.seed, 'hannah.smith');
-    const config = await discoverFor(provider.issuer, web);
-    const tokens = await signInAndRedeem(config, web.redirect_uris[0] ?? '', hannah.id);
+    const { tokens } = await provider.login({ user: hannah.id, client: web.client_id });
 
     for (const path of ['/oauth2-jwt-bearer', '/express-jwt']) {
       const ok = await fetch(`${api.url}${path}`, {

@@ -8,39 +8,27 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import OktaJwtVerifier from '@okta/jwt-verifier';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
-import {
-  seededClient,
-  seededUser,
-  startTestProvider,
-  type TestProvider,
-} from '../helpers/provider.js';
-import { discoverFor, signInAndRedeem } from '../helpers/relying-party.js';
+import { seededClient, seededUser, useTestProvider } from '../helpers/provider.js';
 
 describe('signing key rotation', () => {
-  let provider: TestProvider;
   let dataDir: string;
-
-  beforeAll(async () => {
+  const provider = useTestProvider(() => {
     dataDir = mkdtempSync(join(tmpdir(), 'understudy-rotation-'));
     // HTTPS: @okta/jwt-verifier refuses an http issuer; the run's CA is trusted (global setup).
-    provider = await startTestProvider({ https: true, dataDir, control: true });
+    return { https: true, dataDir, control: true };
   });
-  afterAll(() => provider?.stop());
 
   const kids = async () =>
     (
       (await (await fetch(`${provider.issuer}/v1/keys`)).json()) as { keys: { kid: string }[] }
     ).keys.map((key) => key.kid);
   const accessToken = async () => {
-    const web = seededClient(provider.seed, 'web');
-    const config = await discoverFor(provider.issuer, web);
-    const tokens = await signInAndRedeem(
-      config,
-      web.redirect_uris[0] ?? '',
-      seededUser(provider.seed, 'carol').id,
-    );
+    const { tokens } = await provider.login({
+      user: seededUser(provider.seed, 'carol').id,
+      client: seededClient(provider.seed, 'web').client_id,
+    });
     return tokens.access_token;
   };
   const rotate = async () => {

@@ -8,53 +8,55 @@ import { generateKeyPairSync } from 'node:crypto';
 import okta from '@okta/okta-sdk-nodejs';
 import { decodeJwt } from 'jose';
 import type * as client from 'openid-client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { headlessLogin } from '../../provider/testkit/headless-login.js';
-import { loadSeed } from '../../seed/load.js';
-import { parseSeed } from '../../seed/validate.js';
-import { seededClient, startTestProvider, type TestProvider } from '../helpers/provider.js';
+import { seededClient, seedWith, useTestProvider } from '../helpers/provider.js';
 import { discoverFor, signInWithPassword } from '../helpers/relying-party.js';
 
 const apiToken = 'test-api-token-0123456789abcdef';
 const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
 const servicePem = privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
 
-let provider: TestProvider;
+const jwk = { ...publicKey.export({ format: 'jwk' }), kid: 'service-key', alg: 'RS256' };
+const provider = useTestProvider(async () => ({
+  seed: await seedWith((base) => ({
+    apiTokens: [{ name: 'tests', token: apiToken, user: 'grace.li@task-vantage.com' }],
+    clients: [
+      ...base.clients,
+      {
+        client_id: 'reporting-service',
+        client_name: 'Reporting service (reads users, manages groups)',
+        token_endpoint_auth_method: 'private_key_jwt',
+        grant_types: ['client_credentials'],
+        jwks: { keys: [jwk] },
+        oktaApiScopes: ['okta.users.read', 'okta.users.manage', 'okta.groups.manage'],
+      },
+      {
+        client_id: 'directory-sync',
+        client_name: 'Directory sync (manages users and groups)',
+        token_endpoint_auth_method: 'private_key_jwt',
+        grant_types: ['client_credentials'],
+        jwks: { keys: [jwk] },
+        oktaApiScopes: [
+          'okta.users.read',
+          'okta.users.manage',
+          'okta.groups.read',
+          'okta.groups.manage',
+        ],
+      },
+    ],
+  })),
+  control: true,
+}));
 let orgUrl: string;
 let web: ReturnType<typeof seededClient>;
 let webConfig: client.Configuration;
 
 beforeAll(async () => {
-  const base = structuredClone(await loadSeed()) as unknown as Record<string, unknown[]>;
-  const jwk = { ...publicKey.export({ format: 'jwk' }), kid: 'service-key', alg: 'RS256' };
-  base.apiTokens = [{ name: 'tests', token: apiToken, user: 'grace.li@task-vantage.com' }];
-  base.clients?.push({
-    client_id: 'reporting-service',
-    client_name: 'Reporting service (reads users, manages groups)',
-    token_endpoint_auth_method: 'private_key_jwt',
-    grant_types: ['client_credentials'],
-    jwks: { keys: [jwk] },
-    oktaApiScopes: ['okta.users.read', 'okta.users.manage', 'okta.groups.manage'],
-  });
-  base.clients?.push({
-    client_id: 'directory-sync',
-    client_name: 'Directory sync (manages users and groups)',
-    token_endpoint_auth_method: 'private_key_jwt',
-    grant_types: ['client_credentials'],
-    jwks: { keys: [jwk] },
-    oktaApiScopes: [
-      'okta.users.read',
-      'okta.users.manage',
-      'okta.groups.read',
-      'okta.groups.manage',
-    ],
-  });
-  provider = await startTestProvider({ seed: parseSeed(base), control: true });
   orgUrl = new URL(provider.issuer).origin;
   web = seededClient(provider.seed, 'web');
   webConfig = await discoverFor(provider.issuer, web);
 });
-afterAll(() => provider?.stop());
 
 /** Every item, through the SDK's own iterator, which follows the `next` links. */
 const all = async <T>(collection: AsyncIterable<T | null>): Promise<T[]> => {

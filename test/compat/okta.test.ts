@@ -12,29 +12,29 @@ import {
   runChildScript,
   startChildApp,
 } from '../helpers/child-app.js';
+import { isActive } from '../helpers/introspect.js';
 import {
   seededClient,
   seededUser,
   seedWithClients,
-  startTestProvider,
-  type TestProvider,
+  useTestProvider,
   yourAppClientOn,
 } from '../helpers/provider.js';
-import { discoverFor, signInAndRedeem } from '../helpers/relying-party.js';
 
 let middlewareClient: Awaited<ReturnType<typeof yourAppClientOn>>;
-
-let provider: TestProvider;
 let appPort: number;
 
 beforeAll(async () => {
   appPort = await freePort();
   middlewareClient = await yourAppClientOn(appPort, '0oaMiddlewareApp0000');
-  const seed = await seedWithClients([middlewareClient]);
-  provider = await startTestProvider({ seed, https: true });
+});
+const provider = useTestProvider(async () => ({
+  seed: await seedWithClients([middlewareClient]),
+  https: true,
+}));
+beforeAll(() => {
   expect(provider.issuer).toMatch(/^https:\/\/localhost:\d+\/oauth2\/default$/);
 });
-afterAll(() => provider.stop());
 
 const oktaEnv = (clientId: string, clientSecret = '') => ({
   OKTA_OAUTH2_ISSUER: provider.issuer,
@@ -46,13 +46,12 @@ describe('@okta/jwt-verifier', () => {
   it('verifies access and ID tokens over HTTPS with only NODE_EXTRA_CA_CERTS', async () => {
     const web = seededClient(provider.seed, 'web');
     const carol = seededUser(provider.seed, 'carol.lee');
-    const config = await discoverFor(provider.issuer, web);
-    const tokens = await signInAndRedeem(config, web.redirect_uris[0] ?? '', carol.id);
+    const { tokens, nonce } = await provider.login({ user: carol.id, client: web.client_id });
     const env = {
       ...oktaEnv(web.client_id),
       ACCESS_TOKEN: tokens.access_token,
       ID_TOKEN: tokens.id_token ?? '',
-      NONCE: String(tokens.claims()?.nonce),
+      NONCE: nonce,
     };
 
     const results = JSON.parse(await runChildScript(compatApp('okta-jwt-verifier'), env));
@@ -102,17 +101,7 @@ describe('@okta/oidc-middleware', () => {
     });
     const { access_token, refresh_token } = signedIn.tokens;
     expect(refresh_token).toBeTruthy();
-    const introspect = async (token: string) => {
-      const response = await fetch(`${provider.issuer}/v1/introspect`, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/x-www-form-urlencoded',
-          authorization: `Basic ${Buffer.from(`${middlewareClient.client_id}:${middlewareClient.client_secret}`).toString('base64')}`,
-        },
-        body: new URLSearchParams({ token }),
-      });
-      return ((await response.json()) as { active: boolean }).active;
-    };
+    const introspect = (token: string) => isActive(provider.issuer, middlewareClient, token);
     expect(await introspect(access_token)).toBe(true);
     expect(await introspect(refresh_token)).toBe(true);
 

@@ -7,10 +7,10 @@ import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { loadSeed } from '../../seed/load.js';
 import { compatApp } from '../helpers/child-app.js';
-import { seededClient, startTestProvider, type TestProvider } from '../helpers/provider.js';
+import { seededClient, useTestProvider } from '../helpers/provider.js';
 import { discoverFor, signInWithPassword } from '../helpers/relying-party.js';
 
 const execFileAsync = promisify(execFile);
@@ -87,11 +87,7 @@ describe('README: Manage users and groups (okta-sdk-nodejs)', () => {
   const management =
     readme.split('### Manage users and groups (okta-sdk-nodejs)')[1]?.split('\n## ')[0] ?? '';
   const example = /```js\n([\s\S]*?)```/.exec(management)?.[1] ?? '';
-  let provider: TestProvider;
-  beforeAll(async () => {
-    provider = await startTestProvider();
-  });
-  afterAll(() => provider?.stop());
+  const provider = useTestProvider();
 
   it("runs as printed with the default seed's API token, and Ada signs in with her group", async () => {
     expect(example).toContain("orgUrl: 'http://localhost:4000'");

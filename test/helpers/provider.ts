@@ -2,34 +2,52 @@
  * Starts a real provider on an ephemeral loopback port for one test file, with its own data
  * directory, and stops it afterwards.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
 import { listen, type RunningProvider } from '../../provider/main/listen.js';
 import { loadOrCreateTls } from '../../provider/host/tls.js';
+import {
+  type HeadlessLoginOptions,
+  type HeadlessLoginResult,
+  headlessLogin,
+} from '../../provider/testkit/headless-login.js';
 import { loadSeed } from '../../seed/load.js';
 import type { Seed, SeedInput } from '../../seed/schema.js';
 import { parseSeed } from '../../seed/validate.js';
 
 export interface TestProvider extends Omit<RunningProvider, 'seed'> {
   issuer: string;
+  /** The seed it started with (the control API can change users since). */
   seed: Seed;
   dataDir: string;
+  /**
+   * The test kit's headless login at `issuer`: Authorization Code + PKCE over HTTP for a
+   * seeded user, for tests that need tokens but are not about the login page.
+   */
+  login(options: HeadlessLoginOptions): Promise<HeadlessLoginResult>;
   stop(): Promise<void>;
 }
 
-export async function startTestProvider(
-  options: {
-    seed?: Seed;
-    dataDir?: string;
-    port?: number;
-    https?: boolean;
-    control?: boolean;
-  } = {},
-): Promise<TestProvider> {
+export interface TestProviderOptions {
+  /** Defaults to the bundled demo seed. */
+  seed?: Seed;
+  /** Kept after stop(); defaults to a temporary directory that stop() removes. */
+  dataDir?: string;
+  /** Defaults to 0: a free port. */
+  port?: number;
+  /** Serve HTTPS with the run's local CA (see test/global-setup.ts). */
+  https?: boolean;
+  /** Serve the control API at /__understudy. */
+  control?: boolean;
+}
+
+export async function startTestProvider(options: TestProviderOptions = {}): Promise<TestProvider> {
   const seed = options.seed ?? (await loadSeed());
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'understudy-test-'));
   const tls = options.https ? await testTls() : undefined;
+  const ca = tls ? readFileSync(tls.caPath, 'utf8') : undefined;
   const running = await listen({
     tls,
     control: options.control,
@@ -45,11 +63,38 @@ export async function startTestProvider(
     issuer,
     seed,
     dataDir,
+    login: (loginOptions) => headlessLogin({ issuer, seed: running.seed(), ca }, loginOptions),
     async stop() {
       await running.close();
       if (!options.dataDir) rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * A provider for the tests of one file, or of the describe block it is called in: started in
+ * beforeAll, stopped in afterAll. `options` may be a function, to build a seed first (it runs in
+ * that beforeAll, after the hooks registered before it). Read the provider in tests and hooks
+ * only: before it has started, any property access throws and says so.
+ */
+export function useTestProvider(
+  options: TestProviderOptions | (() => TestProviderOptions | Promise<TestProviderOptions>) = {},
+): TestProvider {
+  let started: TestProvider | undefined;
+  beforeAll(async () => {
+    started = await startTestProvider(typeof options === 'function' ? await options() : options);
+  });
+  afterAll(() => started?.stop());
+  return new Proxy({} as TestProvider, {
+    get(_, property) {
+      if (!started) {
+        throw new Error(
+          `the test provider is read (.${String(property)}) before its beforeAll has started it`,
+        );
+      }
+      return Reflect.get(started, property);
+    },
+  });
 }
 
 /** The run's local CA (made by test/global-setup.ts, trusted by every test process). */
@@ -96,8 +141,22 @@ export async function yourAppClientOn(port: number, clientId: string) {
   };
 }
 
-/** The default seed plus extra clients (for apps whose redirect URIs depend on their port). */
-export async function seedWithClients(clients: SeedInput['clients']): Promise<Seed> {
+/** The default seed with some top-level fields replaced, validated as a seed file is. */
+export async function seedWith(change: (base: SeedInput) => Partial<SeedInput>): Promise<Seed> {
   const base = (await loadSeed()) as unknown as SeedInput;
-  return parseSeed({ ...base, clients: [...base.clients, ...clients] });
+  return parseSeed({ ...base, ...change(base) });
 }
+
+/** The default seed plus extra clients (for apps whose redirect URIs depend on their port). */
+export function seedWithClients(clients: SeedInput['clients']): Promise<Seed> {
+  return seedWith((base) => ({ clients: [...base.clients, ...clients] }));
+}
+
+/** A TV app for the device flow: a public client with no redirect URI. */
+export const tvAppClient: SeedInput['clients'][number] = {
+  client_id: 'tv-app',
+  client_name: 'TV app',
+  token_endpoint_auth_method: 'none',
+  grant_types: ['urn:ietf:params:oauth:grant-type:device_code', 'refresh_token'],
+  response_types: [],
+};

@@ -4,7 +4,7 @@
  */
 import * as client from 'openid-client';
 import type { SeedClient } from '../../seed/schema.js';
-import { Browser, findForm, type Page, userPicker } from './browser.js';
+import { Browser, type Page, passwordForm, userPicker } from './browser.js';
 
 export function discoverFor(issuer: string, seedClient: SeedClient): Promise<client.Configuration> {
   const auth = seedClient.client_secret
@@ -44,6 +44,34 @@ export async function buildAuthorization(
   return { url, redirectUri, verifier, state, nonce };
 }
 
+/**
+ * An authorization request built by hand, for what a relying party would not send or for a
+ * code nobody redeems: response_type=code and RFC 7636's example S256 challenge, then `params`.
+ */
+export function buildAuthorizeUrl(issuer: string, params: Record<string, string>): URL {
+  const url = new URL(`${issuer}/v1/authorize`);
+  url.search = new URLSearchParams({
+    response_type: 'code',
+    code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
+    code_challenge_method: 'S256',
+    ...params,
+  }).toString();
+  return url;
+}
+
+/** The token request for the redirect back: its code, checked against `start`'s PKCE, state and nonce. */
+export function redeemCallback(
+  config: client.Configuration,
+  start: AuthorizationStart,
+  callback: string | URL,
+) {
+  return client.authorizationCodeGrant(config, new URL(callback), {
+    pkceCodeVerifier: start.verifier,
+    expectedState: start.state,
+    expectedNonce: start.nonce,
+  });
+}
+
 /** Opens the authorization URL, picks `userId` on the login page, and returns the callback. */
 export async function signInWithPicker(
   browser: Browser,
@@ -63,11 +91,7 @@ export async function signInAndRedeem(
 ) {
   const start = await buildAuthorization(config, redirectUri, params);
   const callback = await signInWithPicker(new Browser(), start, userId);
-  return client.authorizationCodeGrant(config, new URL(callback.url), {
-    pkceCodeVerifier: start.verifier,
-    expectedState: start.state,
-    expectedNonce: start.nonce,
-  });
+  return redeemCallback(config, start, callback.url);
 }
 
 /** The whole code flow with the login page's password form: tokens as openid-client returns them. */
@@ -80,11 +104,6 @@ export async function signInWithPassword(
   const start = await buildAuthorization(config, redirectUri, params);
   const browser = new Browser();
   const login = await browser.open(start.url.href, start.redirectUri);
-  const form = findForm(login, 'password', (candidate) => 'password' in candidate.fields);
-  const callback = await browser.submit(form, credentials, start.redirectUri);
-  return client.authorizationCodeGrant(config, new URL(callback.url), {
-    pkceCodeVerifier: start.verifier,
-    expectedState: start.state,
-    expectedNonce: start.nonce,
-  });
+  const callback = await browser.submit(passwordForm(login), credentials, start.redirectUri);
+  return redeemCallback(config, start, callback.url);
 }

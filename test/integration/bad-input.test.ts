@@ -3,37 +3,27 @@
  * login page never signs anyone in on bad credentials.
  */
 import * as client from 'openid-client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Browser, findForm, formPostingTo, type Page, userPicker } from '../helpers/browser.js';
-import {
-  seededClient,
-  seededUser,
-  startTestProvider,
-  type TestProvider,
-} from '../helpers/provider.js';
-import { buildAuthorization, discoverFor } from '../helpers/relying-party.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { Browser, formPostingTo, passwordForm, userPicker } from '../helpers/browser.js';
+import { basicAuth } from '../helpers/introspect.js';
+import { seededClient, seededUser, useTestProvider } from '../helpers/provider.js';
+import { buildAuthorization, buildAuthorizeUrl, discoverFor } from '../helpers/relying-party.js';
 
-let provider: TestProvider;
+const provider = useTestProvider();
 let config: client.Configuration;
 let web: ReturnType<typeof seededClient>;
 let redirectUri: string;
 
 beforeAll(async () => {
-  provider = await startTestProvider();
   web = seededClient(provider.seed, 'web');
   redirectUri = web.redirect_uris[0] ?? '';
   config = await discoverFor(provider.issuer, web);
 });
-afterAll(() => provider.stop());
 
 async function startLogin(browser: Browser, params: Record<string, string> = {}) {
   const { url, verifier, state } = await buildAuthorization(config, redirectUri, params);
   const page = await browser.open(url.href, redirectUri);
   return { verifier, state, page };
-}
-
-function passwordForm(page: Page) {
-  return findForm(page, 'password', (candidate) => 'password' in candidate.fields);
 }
 
 async function codeFor(loginPrefix: string) {
@@ -60,7 +50,7 @@ async function redeem(code: string, verifier: string | undefined) {
     method: 'POST',
     headers: {
       'content-type': 'application/x-www-form-urlencoded',
-      authorization: `Basic ${Buffer.from(`${web.client_id}:${web.client_secret}`).toString('base64')}`,
+      authorization: basicAuth(web.client_id, web.client_secret),
     },
     body,
   });
@@ -70,16 +60,12 @@ async function redeem(code: string, verifier: string | undefined) {
 describe('authorization request errors', () => {
   it('shows an error page, and does not redirect, for an unregistered redirect_uri', async () => {
     const browser = new Browser();
-    const url = new URL(`${provider.issuer}/v1/authorize`);
-    url.search = new URLSearchParams({
+    const url = buildAuthorizeUrl(provider.issuer, {
       client_id: web.client_id,
-      response_type: 'code',
       scope: 'openid',
       redirect_uri: 'http://localhost:3000/authorization-code/callback/',
       state: 's',
-      code_challenge: await client.calculatePKCECodeChallenge(client.randomPKCECodeVerifier()),
-      code_challenge_method: 'S256',
-    }).toString();
+    });
     const page = await browser.open(url.href);
     expect(page.status).toBe(400);
     expect(page.headers.get('location')).toBeNull();

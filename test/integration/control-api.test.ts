@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Browser } from '../helpers/browser.js';
 import { type RunningCli, startCli } from '../helpers/cli.js';
+import { buildAuthorizeUrl } from '../helpers/relying-party.js';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'understudy-control-'));
 let cli: RunningCli;
@@ -29,16 +30,12 @@ const post = (path: string, body: unknown, contentType = 'application/json') =>
 async function authorizeOnce(browser: Browser) {
   const web = '0oaIkfWUo4oNP64RAzCp';
   const redirectUri = 'http://localhost:3000/authorization-code/callback';
-  const url = new URL(`${cli.issuer}/v1/authorize`);
-  url.search = new URLSearchParams({
+  const url = buildAuthorizeUrl(cli.issuer, {
     client_id: web,
-    response_type: 'code',
     redirect_uri: redirectUri,
     scope: 'openid',
     state: 'st',
-    code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
-    code_challenge_method: 'S256',
-  }).toString();
+  });
   return browser.open(url.href, redirectUri);
 }
 

@@ -3,14 +3,10 @@
  * client can revalidate with (304), Okta's Cache-Control, the provider's CORS, a fresh request
  * id each time, and new bytes as soon as the keys rotate.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestProvider, type TestProvider } from '../helpers/provider.js';
+import { describe, expect, it } from 'vitest';
+import { useTestProvider } from '../helpers/provider.js';
 
-let provider: TestProvider;
-beforeAll(async () => {
-  provider = await startTestProvider({ control: true });
-});
-afterAll(() => provider?.stop());
+const provider = useTestProvider({ control: true });
 
 describe('discovery and JWKS, computed once', () => {
   it('answers the same bytes with an ETag, and 304 to a client that has them', async () => {

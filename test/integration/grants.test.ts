@@ -2,30 +2,28 @@
  * The other ways in: a third-party client's consent page, client_credentials for services,
  * a public client's PKCE, and the Okta paths for device authorization and PAR.
  */
-import { createRemoteJWKSet, jwtVerify } from 'jose';
 import * as client from 'openid-client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { SeedClient } from '../../seed/schema.js';
-import { parseSeed } from '../../seed/validate.js';
 import { Browser, formPostingTo } from '../helpers/browser.js';
+import { verifyJwt } from '../helpers/jwks.js';
 import {
   seededClient,
   seededUser,
+  seedWithClients,
   startTestProvider,
-  type TestProvider,
+  tvAppClient,
+  useTestProvider,
 } from '../helpers/provider.js';
 import {
   buildAuthorization,
   discoverFor,
+  redeemCallback,
   signInAndRedeem,
   signInWithPicker,
 } from '../helpers/relying-party.js';
 
-let provider: TestProvider;
-beforeAll(async () => {
-  provider = await startTestProvider();
-});
-afterAll(() => provider.stop());
+const provider = useTestProvider();
 
 const discover = (seedClient: SeedClient) => discoverFor(provider.issuer, seedClient);
 
@@ -57,11 +55,7 @@ describe('consent', () => {
     const consent = await signInWithPicker(browser, first, user);
     expect(consent.body).toContain('Allow access?');
     const firstCallback = await browser.submit(formPostingTo(consent, '/confirm'), {}, redirectUri);
-    const firstTokens = await client.authorizationCodeGrant(config, new URL(firstCallback.url), {
-      pkceCodeVerifier: first.verifier,
-      expectedState: first.state,
-      expectedNonce: first.nonce,
-    });
+    const firstTokens = await redeemCallback(config, first, firstCallback.url);
     expect(firstTokens.refresh_token).toBeTruthy();
 
     const second = await buildAuthorization(config, redirectUri, {
@@ -69,11 +63,7 @@ describe('consent', () => {
     });
     const secondCallback = await browser.open(second.url.href, redirectUri);
     expect(secondCallback.url.startsWith(redirectUri)).toBe(true);
-    const secondTokens = await client.authorizationCodeGrant(config, new URL(secondCallback.url), {
-      pkceCodeVerifier: second.verifier,
-      expectedState: second.state,
-      expectedNonce: second.nonce,
-    });
+    const secondTokens = await redeemCallback(config, second, secondCallback.url);
     expect(secondTokens.refresh_token).toBeTruthy();
   });
 
@@ -98,10 +88,10 @@ describe('client_credentials', () => {
     const service = seededClient(provider.seed, 'service');
     const config = await discover(service);
     const tokens = await client.clientCredentialsGrant(config, { scope: 'expenses:read' });
-    const { payload, protectedHeader } = await jwtVerify(
+    const { payload, protectedHeader } = await verifyJwt(
       tokens.access_token,
-      createRemoteJWKSet(new URL(`${provider.issuer}/v1/keys`)),
-      { issuer: provider.issuer, audience: 'api://default' },
+      provider.issuer,
+      'api://default',
     );
     expect(protectedHeader.typ).toBeUndefined();
     expect(payload).toMatchObject({ ver: 1, cid: service.client_id, sub: service.client_id });
@@ -193,20 +183,7 @@ describe('public clients', () => {
 
 describe('Okta endpoint paths', () => {
   it("serves device authorization at /v1/device/authorize in Okta's shape", async () => {
-    const seed = parseSeed({
-      ...provider.seed,
-      clients: [
-        ...provider.seed.clients,
-        {
-          client_id: 'tv-app',
-          client_name: 'TV app',
-          token_endpoint_auth_method: 'none',
-          grant_types: ['urn:ietf:params:oauth:grant-type:device_code', 'refresh_token'],
-          response_types: [],
-        },
-      ],
-    });
-    const withDevice = await startTestProvider({ seed });
+    const withDevice = await startTestProvider({ seed: await seedWithClients([tvAppClient]) });
     try {
       const response = await fetch(`${withDevice.issuer}/v1/device/authorize`, {
         method: 'POST',

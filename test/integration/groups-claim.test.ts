@@ -4,12 +4,16 @@
  * access token, userinfo, introspection, the test kit's minted tokens and the Management API's
  * view of the signed-in session all agree.
  */
-import { createRemoteJWKSet, decodeJwt, jwtVerify } from 'jose';
+import { decodeJwt } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadSeed } from '../../seed/load.js';
-import type { SeedInput } from '../../seed/schema.js';
+import type { SeedClient, SeedInput } from '../../seed/schema.js';
 import { startUnderstudy, type Understudy } from '../../provider/testkit/index.js';
 import { Browser, userPicker } from '../helpers/browser.js';
+import { introspect } from '../helpers/introspect.js';
+import { verifyJwt } from '../helpers/jwks.js';
+import { seededClient, seededUser } from '../helpers/provider.js';
+import { buildAuthorizeUrl } from '../helpers/relying-party.js';
 
 const carol = 'carol.lee@task-vantage.com'; // in "finance"
 const withGroups = 'openid profile email groups';
@@ -62,7 +66,7 @@ const servers = [
 ] as const;
 
 let understudy: Understudy;
-let web: { client_id: string; client_secret: string };
+let web: SeedClient;
 
 beforeAll(async () => {
   const base = (await loadSeed()) as unknown as SeedInput;
@@ -78,9 +82,7 @@ beforeAll(async () => {
       ),
     },
   });
-  const demo = understudy.clients.find((client) => client.client_name.includes('demo web app'));
-  if (!demo?.client_secret) throw new Error('the default seed has the demo web app');
-  web = { client_id: demo.client_id, client_secret: demo.client_secret };
+  web = seededClient(understudy.seed, 'web');
 });
 afterAll(() => understudy.close());
 
@@ -91,12 +93,7 @@ const issuerOf = (id: string) => {
 };
 
 async function verified(token: string, id: string, audience: string) {
-  const issuer = issuerOf(id);
-  const { payload } = await jwtVerify(token, createRemoteJWKSet(new URL(`${issuer}/v1/keys`)), {
-    issuer,
-    audience,
-  });
-  return payload;
+  return (await verifyJwt(token, issuerOf(id), audience)).payload;
 }
 
 describe.each(servers)('the $id server', (server) => {
@@ -119,15 +116,7 @@ describe.each(servers)('the $id server', (server) => {
       server.idToken,
     );
 
-    const introspection = await fetch(`${issuerOf(server.id)}/v1/introspect`, {
-      method: 'POST',
-      headers: {
-        authorization: `Basic ${btoa(`${web.client_id}:${web.client_secret}`)}`,
-        'content-type': 'application/x-www-form-urlencoded',
-      },
-      body: new URLSearchParams({ token: tokens.access_token }),
-    });
-    const answer = (await introspection.json()) as Record<string, unknown>;
+    const answer = await introspect(issuerOf(server.id), web, tokens.access_token);
     expect(answer.active).toBe(true);
     expect(answer[server.name]).toEqual(server.accessToken);
   });
@@ -171,22 +160,17 @@ describe('the signed-in session', () => {
   it("is carol's, and the Management API lists Everyone first among her groups", async () => {
     const browser = new Browser();
     const origin = new URL(understudy.issuer).origin;
-    const authorize = new URL(`${understudy.issuer}/v1/authorize`);
-    const redirectUri = understudy.clients.find((c) => c.client_id === web.client_id)
-      ?.redirect_uris[0];
+    const redirectUri = web.redirect_uris[0];
     if (!redirectUri) throw new Error('the web client has a redirect URI');
-    authorize.search = new URLSearchParams({
+    const authorize = buildAuthorizeUrl(understudy.issuer, {
       client_id: web.client_id,
-      response_type: 'code',
       scope: withGroups,
       redirect_uri: redirectUri,
       state: 'state-1',
       nonce: 'nonce-1',
-      code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
-      code_challenge_method: 'S256',
-    }).toString();
+    });
     const login = await browser.open(authorize.href, redirectUri);
-    const carolId = understudy.users.find((user) => user.login === carol)?.id ?? '';
+    const carolId = seededUser(understudy.seed, carol).id;
     await browser.submit(userPicker(login), { user_id: carolId }, redirectUri);
 
     const session = await fetch(`${origin}/api/v1/sessions/me`, {

@@ -4,26 +4,19 @@
  * login page without its one-click picker when asked.
  */
 import { request as httpRequest } from 'node:http';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { SeedInput } from '../../seed/schema.js';
 import { parseSeed } from '../../seed/validate.js';
 import { loadSeed } from '../../seed/load.js';
 import { Browser, formPostingTo, formsOf } from '../helpers/browser.js';
-import {
-  seededClient,
-  seededUser,
-  startTestProvider,
-  type TestProvider,
-} from '../helpers/provider.js';
+import { seededClient, seededUser, seedWith, useTestProvider } from '../helpers/provider.js';
 import { buildAuthorization, discoverFor } from '../helpers/relying-party.js';
 
-let provider: TestProvider;
+const provider = useTestProvider({ control: true });
 let origin: string;
-beforeAll(async () => {
-  provider = await startTestProvider({ control: true });
+beforeAll(() => {
   origin = new URL(provider.issuer).origin;
 });
-afterAll(() => provider?.stop());
 
 /** A raw request, for headers fetch will not send (a malformed Host) or bodies it buffers. */
 function raw(
@@ -198,12 +191,9 @@ describe('the seed', () => {
 });
 
 describe('requirePassword', () => {
-  let locked: TestProvider;
-  beforeAll(async () => {
-    const base = (await loadSeed()) as unknown as SeedInput;
-    locked = await startTestProvider({ seed: parseSeed({ ...base, requirePassword: true }) });
-  });
-  afterAll(() => locked?.stop());
+  const locked = useTestProvider(async () => ({
+    seed: await seedWith(() => ({ requirePassword: true })),
+  }));
 
   it('hides the picker, refuses a picked user, and signs in with a password', async () => {
     const web = seededClient(locked.seed, 'web');

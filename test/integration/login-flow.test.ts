@@ -3,28 +3,22 @@
  * real HTTP: discovery, authorize, the login page, callback, tokens, userinfo, refresh,
  * introspection, revocation and logout.
  */
-import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
+import { decodeProtectedHeader } from 'jose';
 import * as client from 'openid-client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { Browser, userPicker } from '../helpers/browser.js';
-import {
-  seededClient,
-  seededUser,
-  startTestProvider,
-  type TestProvider,
-} from '../helpers/provider.js';
+import { verifyJwt } from '../helpers/jwks.js';
+import { seededClient, seededUser, useTestProvider } from '../helpers/provider.js';
 import { discoverFor } from '../helpers/relying-party.js';
 
-let provider: TestProvider;
+const provider = useTestProvider();
 let config: client.Configuration;
 const browser = new Browser();
 
 beforeAll(async () => {
-  provider = await startTestProvider();
   const web = seededClient(provider.seed, 'web');
   config = await discoverFor(provider.issuer, web);
 });
-afterAll(() => provider.stop());
 
 describe('Authorization Code + PKCE with openid-client', () => {
   const state = { tokens: undefined as client.TokenEndpointResponse | undefined, idToken: '' };
@@ -67,11 +61,7 @@ describe('Authorization Code + PKCE with openid-client', () => {
     expect(tokens.expires_in).toBe(3600);
     expect(tokens.refresh_token).toBeTruthy();
 
-    const jwks = createRemoteJWKSet(new URL(`${provider.issuer}/v1/keys`));
-    const idToken = await jwtVerify(tokens.id_token ?? '', jwks, {
-      issuer: provider.issuer,
-      audience: web.client_id,
-    });
+    const idToken = await verifyJwt(tokens.id_token ?? '', provider.issuer, web.client_id);
     expect(idToken.protectedHeader.alg).toBe('RS256');
     expect(idToken.protectedHeader.kid).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect(idToken.protectedHeader.typ).toBeUndefined();
@@ -91,10 +81,7 @@ describe('Authorization Code + PKCE with openid-client', () => {
     // Okta's code-flow ID token is thin: the rest of the profile is at userinfo.
     expect(idToken.payload).not.toHaveProperty('given_name');
 
-    const accessToken = await jwtVerify(tokens.access_token, jwks, {
-      issuer: provider.issuer,
-      audience: 'api://default',
-    });
+    const accessToken = await verifyJwt(tokens.access_token, provider.issuer, 'api://default');
     expect(decodeProtectedHeader(tokens.access_token)).not.toHaveProperty('typ');
     expect(accessToken.payload).toMatchObject({
       ver: 1,

@@ -3,8 +3,7 @@
  * clients at revoke and introspect, the Sessions API, the Classic Authentication API and
  * sessionCookieRedirect, session cookies, and Okta's answers to bad input.
  */
-import * as client from 'openid-client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { SeedClient, SeedUser } from '../../seed/schema.js';
 import { Browser } from '../helpers/browser.js';
 import { isActive } from '../helpers/introspect.js';
@@ -12,24 +11,28 @@ import {
   seededClient,
   seededUser,
   startTestProvider,
-  type TestProvider,
+  useTestProvider,
 } from '../helpers/provider.js';
-import { buildAuthorization, discoverFor, signInWithPicker } from '../helpers/relying-party.js';
+import {
+  buildAuthorization,
+  buildAuthorizeUrl,
+  discoverFor,
+  redeemCallback,
+  signInWithPicker,
+} from '../helpers/relying-party.js';
 
-let provider: TestProvider;
+const provider = useTestProvider();
 let origin: string;
 let spa: SeedClient;
 let web: SeedClient;
 let carol: SeedUser;
 
-beforeAll(async () => {
-  provider = await startTestProvider();
+beforeAll(() => {
   origin = new URL(provider.issuer).origin;
   spa = seededClient(provider.seed, 'spa');
   web = seededClient(provider.seed, 'web');
   carol = seededUser(provider.seed, 'carol.lee');
 });
-afterAll(() => provider?.stop());
 
 const spaOrigin = () => new URL(spa.redirect_uris[0] ?? '').origin;
 
@@ -39,29 +42,21 @@ async function spaSignIn(scope = 'openid profile email offline_access') {
   const browser = new Browser();
   const start = await buildAuthorization(config, spa.redirect_uris[0] ?? '', { scope });
   const callback = await signInWithPicker(browser, start, carol.id);
-  const tokens = await client.authorizationCodeGrant(config, new URL(callback.url), {
-    pkceCodeVerifier: start.verifier,
-    expectedState: start.state,
-    expectedNonce: start.nonce,
-  });
+  const tokens = await redeemCallback(config, start, callback.url);
   return { browser, tokens };
 }
 
 const introspect = (token: string) => isActive(provider.issuer, web, token);
 
+/** The SPA's authorization request, its code never redeemed. */
 function authorizeUrl(params: Record<string, string>) {
-  const url = new URL(`${provider.issuer}/v1/authorize`);
-  url.search = new URLSearchParams({
+  return buildAuthorizeUrl(provider.issuer, {
     client_id: spa.client_id,
-    response_type: 'code',
     scope: 'openid',
     redirect_uri: spa.redirect_uris[0] ?? '',
     state: 'state-123',
-    code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
-    code_challenge_method: 'S256',
     ...params,
-  }).toString();
-  return url.href;
+  }).href;
 }
 
 /** The message the okta_post_message page posts, and where to. */
@@ -111,11 +106,7 @@ describe('response_mode=okta_post_message', () => {
     expect(message).toMatchObject({ code: expect.any(String), state: start.state });
     const callback = new URL(start.redirectUri);
     callback.search = new URLSearchParams(message).toString();
-    const tokens = await client.authorizationCodeGrant(config, callback, {
-      pkceCodeVerifier: start.verifier,
-      expectedState: start.state,
-      expectedNonce: start.nonce,
-    });
+    const tokens = await redeemCallback(config, start, callback);
     expect(tokens.claims()?.sub).toBe(carol.id);
   });
 

@@ -2,44 +2,27 @@
  * The rest of being Okta-shaped: the device flow end to end, several authorization servers,
  * the discovery fields Okta clients read, and the issuer check.
  */
-import { createRemoteJWKSet, jwtVerify } from 'jose';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SeedInput } from '../../seed/schema.js';
-import { parseSeed } from '../../seed/validate.js';
-import { loadSeed } from '../../seed/load.js';
+import { describe, expect, it } from 'vitest';
 import { Browser, findForm, userPicker } from '../helpers/browser.js';
+import { verifyJwt } from '../helpers/jwks.js';
 import {
   seededClient,
   seededUser,
-  startTestProvider,
-  type TestProvider,
+  seedWith,
+  tvAppClient,
+  useTestProvider,
 } from '../helpers/provider.js';
 import { discoverFor, signInAndRedeem } from '../helpers/relying-party.js';
 
-let provider: TestProvider;
-
-beforeAll(async () => {
-  const base = (await loadSeed()) as unknown as SeedInput;
-  const seed = parseSeed({
-    ...base,
+const provider = useTestProvider(async () => ({
+  seed: await seedWith((base) => ({
     authorizationServers: [
       ...base.authorizationServers,
       { id: 'aus7xpayroll000000000', audience: 'api://payroll', scopes: ['payroll:read'] },
     ],
-    clients: [
-      ...base.clients,
-      {
-        client_id: 'tv-app',
-        client_name: 'TV app',
-        token_endpoint_auth_method: 'none',
-        grant_types: ['urn:ietf:params:oauth:grant-type:device_code', 'refresh_token'],
-        response_types: [],
-      },
-    ],
-  });
-  provider = await startTestProvider({ seed });
-});
-afterAll(() => provider.stop());
+    clients: [...base.clients, tvAppClient],
+  })),
+}));
 
 describe('device authorization', () => {
   it('lets a seeded user approve a device on the verification page, then issues tokens', async () => {
@@ -91,10 +74,10 @@ describe('device authorization', () => {
     expect(response.status).toBe(200);
     const tokens = (await response.json()) as Record<string, string>;
     expect(tokens.refresh_token).toBeTruthy();
-    const { payload } = await jwtVerify(
+    const { payload } = await verifyJwt(
       tokens.access_token ?? '',
-      createRemoteJWKSet(new URL(`${provider.issuer}/v1/keys`)),
-      { issuer: provider.issuer, audience: 'api://default' },
+      provider.issuer,
+      'api://default',
     );
     expect(payload).toMatchObject({ uid: frank.id, sub: frank.login, cid: 'tv-app' });
   });
@@ -112,11 +95,7 @@ describe('several authorization servers', () => {
     const tokens = await signInAndRedeem(config, web.redirect_uris[0] ?? '', carol.id, {
       scope: 'openid payroll:read',
     });
-    const jwks = createRemoteJWKSet(new URL(`${payrollIssuer}/v1/keys`));
-    const at = await jwtVerify(tokens.access_token, jwks, {
-      issuer: payrollIssuer,
-      audience: 'api://payroll',
-    });
+    const at = await verifyJwt(tokens.access_token, payrollIssuer, 'api://payroll');
     expect(at.payload.scp).toEqual(expect.arrayContaining(['openid', 'payroll:read']));
     expect(tokens.claims()?.iss).toBe(payrollIssuer);
 

@@ -20,7 +20,7 @@ import { freePort } from '../helpers/child-app.js';
 import { basicAuth, isActive } from '../helpers/introspect.js';
 import { seededClient, seededUser } from '../helpers/provider.js';
 import { redisAvailable, startRedis } from '../helpers/redis.js';
-import { buildAuthorization, discoverFor } from '../helpers/relying-party.js';
+import { buildAuthorization, discoverFor, redeemCallback } from '../helpers/relying-party.js';
 
 /** A load balancer of one knob: every request goes to whichever instance `to` names. */
 function balancer(port: number) {
@@ -126,11 +126,7 @@ describe.runIf(redisAvailable())('several instances on one Redis', () => {
       login: 'b',
     });
     lb.route('a');
-    const tokens = await client.authorizationCodeGrant(config, callback, {
-      pkceCodeVerifier: startAt.verifier,
-      expectedState: startAt.state,
-      expectedNonce: startAt.nonce,
-    });
+    const tokens = await redeemCallback(config, startAt, callback);
     expect(tokens.claims()?.sub).toBe(seededUser(seed, 'carol').id);
     lb.route('b');
     const refreshed = await client.refreshTokenGrant(config, tokens.refresh_token ?? '');
@@ -351,11 +347,7 @@ describe.runIf(redisAvailable())('several instances on one Redis', () => {
   it('loses nothing when an instance restarts: the session and the refresh token carry on', async () => {
     const browser = new Browser();
     const { config, startAt, callback } = await signIn(browser, { authorize: 'a', login: 'a' });
-    const tokens = await client.authorizationCodeGrant(config, callback, {
-      pkceCodeVerifier: startAt.verifier,
-      expectedState: startAt.state,
-      expectedNonce: startAt.nonce,
-    });
+    const tokens = await redeemCallback(config, startAt, callback);
     await instances.a?.close();
     await start('a');
     lb.route('a');

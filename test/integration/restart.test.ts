@@ -5,20 +5,19 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createRemoteJWKSet, jwtVerify } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { Browser } from '../helpers/browser.js';
+import { verifyJwt } from '../helpers/jwks.js';
 import { seededClient, seededUser, startTestProvider } from '../helpers/provider.js';
-import { discoverFor, signInAndRedeem } from '../helpers/relying-party.js';
 
 describe('restarting with the same data directory', () => {
   it('accepts tokens and id_token_hint issued before the restart', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'understudy-restart-'));
     const first = await startTestProvider({ dataDir });
     const web = seededClient(first.seed, 'web');
-    const redirectUri = web.redirect_uris[0] ?? '';
-    const config = await discoverFor(first.issuer, web);
-    const tokens = await signInAndRedeem(config, redirectUri, seededUser(first.seed, 'grace').id, {
+    const { tokens } = await first.login({
+      user: seededUser(first.seed, 'grace').id,
+      client: web.client_id,
       scope: 'openid',
     });
     await first.stop();
@@ -26,11 +25,7 @@ describe('restarting with the same data directory', () => {
     const second = await startTestProvider({ dataDir, port: Number(new URL(first.url).port) });
     try {
       expect(second.issuer).toBe(first.issuer);
-      const jwks = createRemoteJWKSet(new URL(`${second.issuer}/v1/keys`));
-      await jwtVerify(tokens.access_token, jwks, {
-        issuer: second.issuer,
-        audience: 'api://default',
-      });
+      await verifyJwt(tokens.access_token, second.issuer, 'api://default');
 
       const logout = new URL(`${second.issuer}/v1/logout`);
       logout.searchParams.set('id_token_hint', tokens.id_token ?? '');

@@ -6,20 +6,19 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import * as client from 'openid-client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { SeedClient } from '../../seed/schema.js';
 import { loadSeed } from '../../seed/load.js';
 import { Browser } from '../helpers/browser.js';
 import { startCli } from '../helpers/cli.js';
 import { basicAuth } from '../helpers/introspect.js';
+import { seededClient, seededUser, useTestProvider } from '../helpers/provider.js';
 import {
-  seededClient,
-  seededUser,
-  startTestProvider,
-  type TestProvider,
-} from '../helpers/provider.js';
-import { buildAuthorization, discoverFor, signInWithPicker } from '../helpers/relying-party.js';
+  buildAuthorization,
+  discoverFor,
+  redeemCallback,
+  signInWithPicker,
+} from '../helpers/relying-party.js';
 
 function endpoints(issuer: string, web: SeedClient) {
   const form = (path: string, fields: Record<string, string>) =>
@@ -54,15 +53,13 @@ async function codeFor(issuer: string, web: SeedClient, userId: string, scope: s
 }
 
 describe('revocation', () => {
-  let provider: TestProvider;
+  const provider = useTestProvider();
   let web: SeedClient;
   let api: ReturnType<typeof endpoints>;
-  beforeAll(async () => {
-    provider = await startTestProvider();
+  beforeAll(() => {
     web = seededClient(provider.seed, 'web');
     api = endpoints(provider.issuer, web);
   });
-  afterAll(() => provider?.stop());
 
   it('a replayed code revokes the JWT access token and the refresh token it produced', async () => {
     const { code, start } = await codeFor(
@@ -139,11 +136,7 @@ describe('revocation across a restart of the CLI', () => {
           grace.id,
           'openid profile email',
         );
-        return client.authorizationCodeGrant(config, callback, {
-          pkceCodeVerifier: start.verifier,
-          expectedState: start.state,
-          expectedNonce: start.nonce,
-        });
+        return redeemCallback(config, start, callback);
       };
       revoked = (await signIn()).access_token;
       kept = (await signIn()).access_token;

@@ -3,7 +3,7 @@
  * minted tokens, and every control.
  */
 import { createServer } from 'node:net';
-import { createRemoteJWKSet, decodeProtectedHeader, errors as joseErrors, jwtVerify } from 'jose';
+import { decodeProtectedHeader, errors as joseErrors } from 'jose';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   HeadlessLoginError,
@@ -12,6 +12,9 @@ import {
   type Understudy,
 } from '../../provider/testkit/index.js';
 import { Browser } from '../helpers/browser.js';
+import { basicAuth } from '../helpers/introspect.js';
+import { verifyJwt } from '../helpers/jwks.js';
+import { buildAuthorizeUrl } from '../helpers/relying-party.js';
 
 let understudy: Understudy;
 const carol = 'carol.lee@task-vantage.com';
@@ -22,9 +25,7 @@ beforeAll(async () => {
 afterAll(() => understudy.close());
 afterEach(() => understudy.control.reset());
 
-const jwks = () => createRemoteJWKSet(new URL(`${understudy.issuer}/v1/keys`));
-const verifyAccessToken = (token: string) =>
-  jwtVerify(token, jwks(), { issuer: understudy.issuer, audience: 'api://default' });
+const verifyAccessToken = (token: string) => verifyJwt(token, understudy.issuer, 'api://default');
 
 describe('startUnderstudy', () => {
   it('runs on a free loopback port with the seed, and close() frees the port', async () => {
@@ -139,10 +140,7 @@ describe('minted tokens', () => {
   it('include ID tokens for a user and client', async () => {
     const web = understudy.clients[0];
     const token = await understudy.mintIdToken({ user: carol, nonce: 'n-1' });
-    const { payload } = await jwtVerify(token, jwks(), {
-      issuer: understudy.issuer,
-      audience: web?.client_id,
-    });
+    const { payload } = await verifyJwt(token, understudy.issuer, web?.client_id ?? '');
     expect(payload).toMatchObject({
       sub: understudy.users[3]?.id,
       nonce: 'n-1',
@@ -157,15 +155,11 @@ describe('control', () => {
     understudy.control.nextLogin('hannah.smith@task-vantage.com');
     const web = understudy.clients[0];
     const redirectUri = web?.redirect_uris[0] ?? '';
-    const url = new URL(`${understudy.issuer}/v1/authorize`);
-    url.search = new URLSearchParams({
+    const url = buildAuthorizeUrl(understudy.issuer, {
       client_id: web?.client_id ?? '',
-      response_type: 'code',
       redirect_uri: redirectUri,
       scope: 'openid',
-      code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
-      code_challenge_method: 'S256',
-    }).toString();
+    });
     const landed = await new Browser().open(url.href, redirectUri);
     expect(new URL(landed.url).searchParams.get('code')).toBeTruthy();
     // Only once: the next login shows the page again.
@@ -245,7 +239,7 @@ describe('control', () => {
       method: 'POST',
       headers: {
         'content-type': 'application/x-www-form-urlencoded',
-        authorization: `Basic ${Buffer.from(`${web?.client_id}:${web?.client_secret}`).toString('base64')}`,
+        authorization: basicAuth(web?.client_id ?? '', web?.client_secret),
       },
       body: new URLSearchParams({ token: tokens.access_token }),
     });
