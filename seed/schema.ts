@@ -162,6 +162,34 @@ export const userStatuses = [
   'DEPROVISIONED',
 ] as const;
 
+// RFC 4648 base32, as authenticator apps take a secret; at least 80 bits (RFC 4226 asks 128).
+const base32Secret = z
+  .string()
+  .transform((secret) => secret.replace(/\s+/g, '').replace(/=+$/, '').toUpperCase())
+  .pipe(
+    z
+      .string()
+      .regex(/^[A-Z2-7]{16,}$/, 'must be a base32 secret (A-Z and 2-7) of at least 16 characters'),
+  );
+
+/** A second factor a user has enrolled, by Okta's authenticator key. */
+export const authenticatorSchema = z.discriminatedUnion('key', [
+  z.strictObject({
+    key: z.literal('google_otp'),
+    secret: base32Secret.describe('The TOTP secret (RFC 6238: SHA-1, 6 digits, 30 s)'),
+  }),
+  z.strictObject({
+    key: z.literal('okta_email'),
+    email: z.email().optional().describe("Where codes go; the user's email by default"),
+  }),
+  z.strictObject({
+    key: z.literal('phone_number'),
+    phoneNumber: z
+      .string()
+      .regex(/^\+[1-9]\d{6,14}$/, 'must be an E.164 number such as +15555550100'),
+  }),
+]);
+
 export const userSchema = z.strictObject({
   id: oktaId('00u'),
   login: z.string().min(1),
@@ -174,6 +202,12 @@ export const userSchema = z.strictObject({
     .min(1)
     .optional()
     .describe('Without one, the user signs in only through the one-click picker'),
+  authenticators: z
+    .array(authenticatorSchema)
+    .default([])
+    .describe(
+      'Second factors beside the password (okta_password): google_otp, okta_email, phone_number',
+    ),
   groups: z
     .array(z.string())
     .default([])
@@ -236,6 +270,10 @@ export const clientSchema = z.strictObject({
     .describe(
       'Browser origins allowed to call the token endpoint (CORS), like Okta trusted origins',
     ),
+  authenticationPolicy: z
+    .enum(['1fa', '2fa'])
+    .default('1fa')
+    .describe("The app's authentication policy: a password, or a password and a second factor"),
   oktaApiScopes: z
     .array(z.enum(oktaApiScopes))
     .default([])
@@ -284,6 +322,14 @@ export const seedSchema = z
       .default([])
       .describe('Okta API tokens for /api/v1 (Authorization: SSWS <token>)'),
     adminGroup: z.string().optional().describe('Members of this group see every team'),
+    signInPage: z
+      .strictObject({
+        identifierFirst: z
+          .boolean()
+          .default(false)
+          .describe('Ask for the username alone ("Next"), then the password ("Verify")'),
+      })
+      .default({ identifierFirst: false }),
     requirePassword: z
       .boolean()
       .default(false)
@@ -338,6 +384,18 @@ export const seedSchema = z
     );
 
     seed.users.forEach((user, i) => {
+      const keys = new Map<string, number>();
+      user.authenticators.forEach((authenticator, j) => {
+        const first = keys.get(authenticator.key);
+        if (first !== undefined) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['users', i, 'authenticators', j, 'key'],
+            message: `"${authenticator.key}" is enrolled already (at authenticators[${first}])`,
+          });
+        }
+        keys.set(authenticator.key, j);
+      });
       for (const name of Object.keys(user.claims)) {
         if (reservedClaims.has(name)) {
           ctx.addIssue({
@@ -472,5 +530,6 @@ export type SeedAuthorizationServer = Seed['authorizationServers'][number];
 export type SeedTeam = Seed['teams'][number];
 export type SeedGroup = Seed['groups'][number];
 export type SeedGroupsClaim = SeedAuthorizationServer['groupsClaim'];
+export type SeedAuthenticator = SeedUser['authenticators'][number];
 export type SeedApiToken = Seed['apiTokens'][number];
 export type UserStatus = (typeof userStatuses)[number];

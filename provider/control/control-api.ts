@@ -25,6 +25,11 @@ export function controlApi(control: UnderstudyControl): Middleware {
   router.get('state', '/state', async (ctx) => {
     ctx.body = await control.snapshot();
   });
+  router.get('outbox', '/outbox', async (ctx) => {
+    const to = typeof ctx.query.to === 'string' ? ctx.query.to : undefined;
+    ctx.set('cache-control', 'no-store');
+    ctx.body = { messages: await control.outbox(to) };
+  });
   router.post('next-login', '/next-login', async (ctx) => {
     const body = await readJsonRequest(ctx);
     await control.nextLogin(requireString(body, 'user'));

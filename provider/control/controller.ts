@@ -7,6 +7,7 @@ import { findUser } from '../../seed/users.js';
 import { InvalidRequest } from '../http/errors.js';
 import { generateSigningKey, type KeyMaterial, rotateKeys } from '../oidc/keys.js';
 import { clockOffsetSeconds, setClockOffset } from './clock.js';
+import type { OutboxMessage, OutboxStore } from '../store/outbox.js';
 import type { ControlStateStore, FailableEndpoint, InjectedFailure } from './control-state.js';
 
 export type SeedUserInput = SeedInput['users'][number];
@@ -14,6 +15,8 @@ export type SeedUserInput = SeedInput['users'][number];
 /** What the controller needs from the running server. */
 export interface ControlRuntime {
   readonly state: ControlStateStore;
+  /** The email and SMS codes sign-ins sent. */
+  readonly outbox: OutboxStore;
   /** Tells the other instances (with Redis) that the clock moved; nothing without. */
   shareClock?: ((seconds: number) => Promise<void>) | undefined;
   readonly initialSeed: Seed;
@@ -66,7 +69,9 @@ export interface UnderstudyControl {
   upsertUser(user: SeedUserInput): Promise<SeedUser>;
   /** Signs with a new key from now on; retired keys stay published until their tokens expire. */
   rotateKeys(): Promise<{ kid: string }>;
-  /** Back to the seed: users, pending logins and failures, the clock. Keys stay. */
+  /** The email and SMS messages sign-ins sent, newest first; those to `to` when given. */
+  outbox(to?: string): Promise<OutboxMessage[]>;
+  /** Back to the seed: users, pending logins and failures, the clock, the outbox. Keys stay. */
   reset(): Promise<void>;
   snapshot(): Promise<ControlSnapshot>;
 }
@@ -120,8 +125,10 @@ export function createControl(runtime: ControlRuntime): UnderstudyControl {
       });
       return { kid: key.kid };
     },
+    outbox: (to) => runtime.outbox.list(to),
     async reset() {
       await runtime.state.clear();
+      await runtime.outbox.clear();
       setClockOffset(0);
       await runtime.shareClock?.(0);
       await runtime.changeUsers(() => runtime.initialSeed, 'the reset');

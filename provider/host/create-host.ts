@@ -31,6 +31,7 @@ import {
 } from '../okta/index.js';
 import type { AdapterFactory } from '../store/memory-adapter.js';
 import type { RevocationList } from '../store/revoked-tokens.js';
+import type { OutboxStore } from '../store/outbox.js';
 import type { SessionTokenStore } from '../store/session-tokens.js';
 import { CookieKeys } from '../http/cookie-keys.js';
 import { errorBoundary } from './error-boundary.js';
@@ -46,6 +47,8 @@ export interface CreateHostOptions {
   storageFor: (serverId: string) => AdapterFactory;
   /** Revoked JWT access tokens of each authorization server, by id. */
   revokedFor: (serverId: string) => RevocationList;
+  /** The email and SMS codes sign-ins send, kept across rebuilds like the storage. */
+  outbox: OutboxStore;
   /** Okta sessionTokens of the org, kept across rebuilds like the storage. */
   sessionTokens: SessionTokenStore;
   /** When the seeded users last changed (epoch seconds): their `updated_at`. */
@@ -125,6 +128,8 @@ export function createHost(options: CreateHostOptions): UnderstudyHost {
       cookie,
       csrfSecret: keys.cookieSecrets[0] ?? '',
       requirePassword: options.requirePassword || seed.requirePassword,
+      storage: options.storageFor(server.id),
+      outbox: options.outbox,
       before: options.before && ((route) => options.before?.(route, server)),
       autoLogin: options.autoLogin,
     });

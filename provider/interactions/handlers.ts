@@ -13,9 +13,11 @@ import type { AccountStore } from '../oidc/accounts.js';
 import { consentStep, type InteractionDetails } from './consent.js';
 import { createCsrf } from './csrf.js';
 import { loginStep } from './login.js';
+import type { SignInFactors } from './sign-in-factors.js';
+import type { AdapterFactory } from '../store/memory-adapter.js';
 
 export type { InteractionDetails };
-export type InteractionAction = 'login' | 'confirm' | 'abort';
+export type InteractionAction = 'show' | 'login' | 'confirm' | 'abort';
 
 export interface InteractionOptions {
   provider: Provider;
@@ -23,6 +25,12 @@ export interface InteractionOptions {
   users: readonly SeedUser[];
   /** No one-click picker: only a login and password sign anyone in. */
   requirePassword: boolean;
+  /** The username alone first, then the password on the next page. */
+  identifierFirst: boolean;
+  /** Okta's factors and policy, and where codes are checked. */
+  factors: SignInFactors;
+  /** Where a sign-in's progress is kept between its pages. */
+  storage: AdapterFactory;
   clients: ReadonlyMap<string, SeedClient>;
   csrfSecret: string;
   /** The form action of each step of interaction `uid`. */
@@ -46,6 +54,7 @@ export function createInteractions(options: InteractionOptions): InteractionHand
   const clientName = (clientId: unknown) =>
     options.clients.get(String(clientId))?.client_name ?? String(clientId);
   const actions = (uid: string) => ({
+    show: options.actionUrl('show', uid),
     login: options.actionUrl('login', uid),
     confirm: options.actionUrl('confirm', uid),
     abort: options.actionUrl('abort', uid),

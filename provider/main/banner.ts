@@ -65,6 +65,15 @@ export function renderBanner(
     const status = user.status === 'ACTIVE' ? '' : ` (${user.status})`;
     const password = user.password === undefined ? '(no password)' : p(user.password);
     lines.push(`    ${p(user.login).padEnd(34)} ${password}${groups}${status}`);
+    for (const authenticator of user.authenticators) {
+      if (authenticator.key === 'google_otp') {
+        lines.push(`      Google Authenticator secret ${p(authenticator.secret)}`);
+      } else if (authenticator.key === 'okta_email') {
+        lines.push(`      email codes to ${p(authenticator.email ?? user.email)} (the outbox)`);
+      } else {
+        lines.push(`      SMS codes to ${p(authenticator.phoneNumber)} (the outbox)`);
+      }
+    }
   }
   lines.push('');
   return lines.join('\n');

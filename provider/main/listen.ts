@@ -25,6 +25,7 @@ import { tokenLifetimes } from '../okta/index.js';
 import { assertClientsAccepted } from './assert-clients-accepted.js';
 import { openStorage } from './open-storage.js';
 import { createRuntime } from './runtime.js';
+import type { OutboxStore } from '../store/outbox.js';
 
 export interface ListenOptions {
   host: string;
@@ -57,6 +58,8 @@ export interface RunningProvider {
   keys(): KeyMaterial;
   /** Present when started with `control`. */
   control: UnderstudyControl | undefined;
+  /** The email and SMS codes sign-ins sent. */
+  outbox: OutboxStore;
   close(): Promise<void>;
 }
 
@@ -143,6 +146,7 @@ export async function listen(options: ListenOptions): Promise<RunningProvider> {
       storageFor: storage.storageFor,
       revokedFor: storage.revokedFor,
       sessionTokens: storage.sessionTokens,
+      outbox: storage.outbox,
       lastLogins: storage.lastLogins,
       changeDirectory: (edit) => runtime.changeUsers(edit, 'the Management API request'),
       seededAt,
@@ -174,6 +178,7 @@ export async function listen(options: ListenOptions): Promise<RunningProvider> {
   if (state) {
     control = createControl({
       state,
+      outbox: storage.outbox,
       initialSeed: options.seed,
       keyStore: storage.keys,
       keyRetentionSeconds,
@@ -206,6 +211,7 @@ export async function listen(options: ListenOptions): Promise<RunningProvider> {
     seed: runtime.seed,
     keys: runtime.keys,
     control,
+    outbox: storage.outbox,
     close: async () => {
       runtime.stop();
       await new Promise<void>((resolve, reject) => {

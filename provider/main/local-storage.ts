@@ -7,6 +7,7 @@ import { ControlState } from '../control/control-state.js';
 import { keyFilePath, loadOrCreateKeys, readKeyFile, writeKeyFile } from '../oidc/keys.js';
 import { createMemoryAdapterFactory, warnStoreFull } from '../store/memory-adapter.js';
 import { LastLogins } from '../store/last-logins.js';
+import { Outbox } from '../store/outbox.js';
 import { RevokedTokens } from '../store/revoked-tokens.js';
 import { SessionTokens } from '../store/session-tokens.js';
 import { keptPerServer, type SharedChange, type Storage } from './storage.js';
@@ -39,6 +40,7 @@ export function openLocalStorage(dataDir: string, maxSessions: number | undefine
     revokedFor,
     sessionTokens: new SessionTokens(),
     lastLogins: new LastLogins(),
+    outbox: new Outbox(),
     controlState: new ControlState(),
     keys: {
       loadOrCreate: () => loadOrCreateKeys(dataDir),

@@ -14,6 +14,7 @@ export async function openRedisStorage(url: string): Promise<Storage> {
     revokedFor: keptPerServer((serverId) => store.revokedFor(serverId)),
     sessionTokens: store.sessionTokens,
     lastLogins: store.lastLogins,
+    outbox: store.outbox,
     controlState: redisControlState(store),
     keys: {
       loadOrCreate: async () =>

@@ -8,6 +8,7 @@ import type { ControlStateStore } from '../control/control-state.js';
 import type { KeyMaterial } from '../oidc/keys.js';
 import type { AdapterFactory } from '../store/memory-adapter.js';
 import type { LastLoginStore } from '../store/last-logins.js';
+import type { OutboxStore } from '../store/outbox.js';
 import type { RevocationList } from '../store/revoked-tokens.js';
 import type { SessionTokenStore } from '../store/session-tokens.js';
 
@@ -28,6 +29,8 @@ export interface Storage {
   revokedFor(serverId: string): RevocationList;
   readonly sessionTokens: SessionTokenStore;
   readonly lastLogins: LastLoginStore;
+  /** The email and SMS codes sign-ins sent. */
+  readonly outbox: OutboxStore;
   readonly controlState: ControlStateStore;
   readonly keys: {
     loadOrCreate(): Promise<KeyMaterial>;

@@ -22,6 +22,7 @@ export {
   type OktaRoutesOptions,
   type RouteName,
 } from './server/route-table.js';
+export { totp } from './authenticators/totp.js';
 export {
   accessTokenUserClaims,
   claimsByScopeFor,

@@ -18,6 +18,13 @@ import {
   sessionTokenLifetimeMs,
   type SessionTokenStore,
 } from './session-tokens.js';
+import {
+  addressedTo,
+  type OutboxMessage,
+  type OutboxStore,
+  outboxLimit,
+  outboxMessage,
+} from './outbox.js';
 
 function makeClient(url: string, reconnect: (retries: number, cause: Error) => number | Error) {
   return createClient({
@@ -39,6 +46,7 @@ export interface RedisStore {
   revokedFor(serverId: string): RevocationList;
   readonly sessionTokens: SessionTokenStore;
   readonly lastLogins: LastLoginStore;
+  readonly outbox: OutboxStore;
   /** The shared keys (as JSON, opaque here): made once by whichever instance comes first. */
   loadOrCreateKeys(create: () => Promise<string>): Promise<string>;
   readKeys(): Promise<string | undefined>;
@@ -138,6 +146,7 @@ export async function connectRedisStore(url: string): Promise<RedisStore> {
     adapterFor: (serverId) => redisAdapterFactory(run, `${prefix}${serverId}:`),
     revokedFor: (serverId) => redisRevocations(run, `${prefix}${serverId}:`),
     sessionTokens: redisSessionTokens(run),
+    outbox: redisOutbox(run),
     lastLogins: redisLastLogins(run),
     async loadOrCreateKeys(create) {
       const existing = await store.readKeys();
@@ -345,6 +354,30 @@ function redisSessionTokens(run: Run): SessionTokenStore {
     },
     async consume(sessionToken) {
       return (await run((c) => c.getDel(tokenKey(sessionToken)))) ?? undefined;
+    },
+  };
+}
+
+function redisOutbox(run: Run): OutboxStore {
+  const key = `${prefix}outbox`;
+  return {
+    async send(message) {
+      const sent = outboxMessage(message);
+      await run((c) =>
+        c
+          .multi()
+          .lPush(key, JSON.stringify(sent))
+          .lTrim(key, 0, outboxLimit - 1)
+          .exec(),
+      );
+      return sent;
+    },
+    async list(to) {
+      const all = await run((c) => c.lRange(key, 0, -1));
+      return all.map((json) => JSON.parse(json) as OutboxMessage).filter(addressedTo(to));
+    },
+    async clear() {
+      await run((c) => c.del(key));
     },
   };
 }

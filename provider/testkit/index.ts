@@ -23,3 +23,6 @@ export {
 export type { MintAccessTokenOptions, MintIdTokenOptions } from './mint.js';
 export { type PageLike, signInWithPage } from './playwright.js';
 export { type StartUnderstudyOptions, startUnderstudy, type Understudy } from './start.js';
+export type { OutboxMessage } from '../store/outbox.js';
+/** The code Google Authenticator shows now for a base32 secret (a seeded `google_otp`). */
+export { totp } from '../okta/index.js';

@@ -9,6 +9,7 @@ import type { Seed, SeedInput } from '../../seed/schema.js';
 import { listen } from '../main/listen.js';
 import { seedCaches } from '../main/seed-caches.js';
 import type { UnderstudyControl } from '../control/controller.js';
+import type { OutboxMessage } from '../store/outbox.js';
 import {
   type HeadlessLoginOptions,
   type HeadlessLoginResult,
@@ -50,6 +51,11 @@ export interface Understudy {
   readonly clients: Seed['clients'];
   readonly users: Seed['users'];
   readonly control: UnderstudyControl;
+  /** The email and SMS codes sign-ins sent: `latest(to)` is the newest message to `to`. */
+  readonly outbox: {
+    list(to?: string): Promise<OutboxMessage[]>;
+    latest(to: string): Promise<OutboxMessage | undefined>;
+  };
   /** Authorization Code + PKCE over HTTP for a seeded user; no browser. */
   login(options: HeadlessLoginOptions): Promise<HeadlessLoginResult>;
   /** A signed, Okta-shaped access token from the provider's own key. */
@@ -108,6 +114,10 @@ export async function startUnderstudy(options: StartUnderstudyOptions = {}): Pro
       return running.seed().users;
     },
     control,
+    outbox: {
+      list: (to) => control.outbox(to),
+      latest: async (to) => (await control.outbox(to))[0],
+    },
     login: (loginOptions) => {
       const id = loginOptions.authorizationServer;
       const at = id === undefined ? issuer : running.issuers.get(id);

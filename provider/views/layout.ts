@@ -16,8 +16,9 @@ const styles = `
     padding: 1rem; margin: 1rem 0; }
   h2 { font-size: 1rem; margin: 0 0 .75rem; }
   ul.users { list-style: none; padding: 0; margin: 0; display: grid; gap: .5rem; }
-  button { font: inherit; cursor: pointer; border-radius: 6px; padding: .5rem .9rem;
-    border: 1px solid var(--accent); background: var(--accent); color: white; }
+  button, input[type=submit] { font: inherit; cursor: pointer; border-radius: 6px;
+    padding: .5rem .9rem; border: 1px solid var(--accent); background: var(--accent);
+    color: white; }
   button.user { width: 100%; text-align: left; background: transparent; color: inherit;
     border-color: color-mix(in srgb, CanvasText 20%, transparent); display: flex;
     justify-content: space-between; gap: 1rem; }

@@ -111,7 +111,9 @@ describe.runIf(chromiumAvailable())('provider pages in Chromium', () => {
     await page.goto(authorizeUrl(partner));
     await page.locator('button[name="user_id"]').first().waitFor();
     // The stylesheet applied: the Sign in button has the accent colour, not the default grey.
-    expect(await accent(page, 'form button[type="submit"]:not(.user)')).toBe('rgb(22, 98, 221)');
+    expect(await accent(page, 'form [type="submit"]:not(.user):not(.secondary)')).toBe(
+      'rgb(22, 98, 221)',
+    );
     expect(await violations(page)).toEqual([]);
 
     await signInWithPage(page, seededUser(provider.seed, 'carol.lee').login);

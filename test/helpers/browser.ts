@@ -125,9 +125,9 @@ export function findForm(page: Page, what: string, matches: (form: HtmlForm) => 
 export const userPicker = (page: Page) =>
   findForm(page, 'user picker', (form) => form.buttons.some((button) => button.name === 'user_id'));
 
-/** The login page's username and password form. */
+/** Okta's "identify with password" form: `identifier` and `credentials.passcode`. */
 export const passwordForm = (page: Page) =>
-  findForm(page, 'password', (form) => 'password' in form.fields);
+  findForm(page, 'password', (form) => 'credentials.passcode' in form.fields);
 
 export const formPostingTo = (page: Page, pathSuffix: string) =>
   findForm(page, pathSuffix, (form) => form.action.endsWith(pathSuffix));

@@ -104,6 +104,10 @@ export async function signInWithPassword(
   const start = await buildAuthorization(config, redirectUri, params);
   const browser = new Browser();
   const login = await browser.open(start.url.href, start.redirectUri);
-  const callback = await browser.submit(passwordForm(login), credentials, start.redirectUri);
+  const callback = await browser.submit(
+    passwordForm(login),
+    { identifier: credentials.username, 'credentials.passcode': credentials.password },
+    start.redirectUri,
+  );
   return redeemCallback(config, start, callback.url);
 }

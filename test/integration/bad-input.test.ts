@@ -32,7 +32,7 @@ async function codeFor(loginPrefix: string) {
   const user = seededUser(provider.seed, loginPrefix);
   const callback = await browser.submit(
     passwordForm(page),
-    { username: user.login, password: user.password ?? '' },
+    { identifier: user.login, 'credentials.passcode': user.password ?? '' },
     redirectUri,
   );
   const url = new URL(callback.url);
@@ -114,7 +114,7 @@ describe('authorization request errors', () => {
     const user = seededUser(provider.seed, 'grace.li');
     const result = await browser.submit(
       { ...form, fields: { ...form.fields, csrf: 'forged' } },
-      { username: user.login, password: user.password ?? '' },
+      { identifier: user.login, 'credentials.passcode': user.password ?? '' },
       redirectUri,
     );
     expect(result.status).toBe(400);
@@ -129,16 +129,16 @@ describe('the login page', () => {
     const grace = seededUser(provider.seed, 'grace.li');
     const retry = await browser.submit(
       passwordForm(page),
-      { username: grace.login, password: 'not-the-password' },
+      { identifier: grace.login, 'credentials.passcode': 'not-the-password' },
       redirectUri,
     );
     expect(retry.status).toBe(401);
-    expect(retry.body).toContain('Wrong username or password.');
+    expect(retry.body).toContain('Unable to sign in');
     expect(retry.headers.get('location')).toBeNull();
 
     const ok = await browser.submit(
       passwordForm(retry),
-      { username: grace.login, password: grace.password ?? '' },
+      { identifier: grace.login, 'credentials.passcode': grace.password ?? '' },
       redirectUri,
     );
     expect(new URL(ok.url).searchParams.get('code')).toBeTruthy();
@@ -149,11 +149,11 @@ describe('the login page', () => {
     const { page } = await startLogin(browser);
     const retry = await browser.submit(
       passwordForm(page),
-      { username: 'nobody@task-vantage.com', password: 'understudy' },
+      { identifier: 'nobody@task-vantage.com', 'credentials.passcode': 'understudy' },
       redirectUri,
     );
     expect(retry.status).toBe(401);
-    expect(retry.body).toContain('Wrong username or password.');
+    expect(retry.body).toContain('Unable to sign in');
     expect(retry.body).toContain('value="nobody@task-vantage.com"');
   });
 

@@ -17,11 +17,7 @@ export function createAccessTokenCustomizer(
   groups: GroupsClaim,
   revoked?: RevocationList,
 ) {
-  return async (
-    _ctx: KoaContextWithOIDC,
-    token: AccessToken | ClientCredentials,
-    jwt: JwtParts,
-  ) => {
+  return async (ctx: KoaContextWithOIDC, token: AccessToken | ClientCredentials, jwt: JwtParts) => {
     const { payload } = jwt;
     const grantId = 'grantId' in token ? token.grantId : undefined;
     if (revoked && grantId && typeof payload.jti === 'string' && typeof payload.exp === 'number') {
@@ -41,6 +37,10 @@ export function createAccessTokenCustomizer(
     if ('authTime' in token && typeof token.authTime === 'number') {
       payload.auth_time = token.authTime;
     }
+    // The acr of the sign-in the token comes from, kept by its code or refresh token.
+    const { entities } = ctx.oidc ?? {};
+    const acr = entities?.AuthorizationCode?.acr ?? entities?.RefreshToken?.acr;
+    if (typeof acr === 'string') payload.acr = acr;
     Object.assign(payload, accessTokenUserClaims(groups, user));
   };
 }

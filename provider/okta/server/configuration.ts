@@ -19,6 +19,8 @@ import { injectedConsentParam } from './offline-access.js';
 import { registerPostMessageMode } from './post-message-mode.js';
 import { providerPaths } from './route-table.js';
 import { claimsByScopeFor, groupsClaim } from './token-claims.js';
+import { loginPolicy } from '../authenticators/login-policy.js';
+import { oktaAcrValues } from '../authenticators/policy.js';
 
 export interface OktaConfigurationOptions {
   server: SeedAuthorizationServer;
@@ -60,6 +62,8 @@ export function oktaConfiguration({
     scopes: ['openid', 'offline_access', ...server.scopes],
     loadExistingGrant: createLoadExistingGrant(isFirstParty),
     findAccount: oktaFindAccount(accounts, seed.org.id, groups),
+    interactions: { policy: loginPolicy(seedClients, accounts) },
+    acrValues: Object.keys(oktaAcrValues),
     // Okta always puts auth_time in its ID tokens.
     clientDefaults: { require_auth_time: true },
     claims: {

@@ -30,6 +30,10 @@ import { sessionLifetime } from './lifetimes.js';
 import type { SessionCookieOptions } from '../provider-patches/browser-session.js';
 import { sessionTokenAuthorize } from './session-token-login.js';
 import { groupsClaim } from './token-claims.js';
+import { createCodeChallenges } from '../authenticators/challenges.js';
+import { signInFactors } from '../authenticators/sign-in-factors.js';
+import type { AdapterFactory } from '../../store/memory-adapter.js';
+import type { OutboxStore } from '../../store/outbox.js';
 import type { SessionTokenStore } from '../../store/session-tokens.js';
 
 /** Okta's paths for oidc-provider's routes, by oidc-provider's names. */
@@ -124,6 +128,10 @@ export interface OktaRoutesOptions {
   before?: ((route: RouteName) => Middleware | undefined) | undefined;
   /** No one-click user picker on the login page. */
   requirePassword: boolean;
+  /** The provider's store, where sign-ins keep their progress and codes. */
+  storage: AdapterFactory;
+  /** Where email and SMS codes go. */
+  outbox: OutboxStore;
   /** A user to sign in without the login page, asked once per login. */
   autoLogin?: (() => Promise<string | undefined>) | undefined;
 }
@@ -148,7 +156,13 @@ export function oktaRoutes(options: OktaRoutesOptions): Middleware {
     clients,
     csrfSecret: options.csrfSecret,
     actionUrl: (action: InteractionAction, uid) =>
-      `${prefix}${pathFor(`interaction.${action}`, { uid })}`,
+      `${prefix}${pathFor(action === 'show' ? 'interaction' : `interaction.${action}`, { uid })}`,
+    identifierFirst: seed.signInPage.identifierFirst,
+    factors: signInFactors({
+      clients,
+      challenges: createCodeChallenges({ storage: options.storage, outbox: options.outbox }),
+    }),
+    storage: options.storage,
     grantsSilently: ({ params, prompt }) => {
       const client = clients.get(String(params.client_id));
       return (

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { renderConsentPage } from '../../../../provider/views/consent-page.js';
 import { renderErrorPage } from '../../../../provider/views/error-page.js';
 import { html } from '../../../../provider/views/escape-html.js';
-import { renderLoginPage } from '../../../../provider/views/login-page.js';
+import { type LoginView, renderLoginPage } from '../../../../provider/views/login-page.js';
 import type { SeedUser } from '../../../../seed/schema.js';
 
 const evil = `"><script>alert('x')</script>`;
@@ -21,6 +21,7 @@ const user: SeedUser = {
   status: 'ACTIVE',
   profile: {},
   groups: [evil],
+  authenticators: [{ key: 'phone_number', phoneNumber: '+15555550100' }],
   locale: 'en-US',
   zoneinfo: 'UTC',
   claims: {},
@@ -30,6 +31,7 @@ describe('provider pages', () => {
   it('escape seed values on the login page', () => {
     const page = renderLoginPage(
       {
+        view: { step: 'identify', identifierFirst: false },
         action: '/a',
         abortAction: '/b',
         csrfToken: evil,
@@ -42,6 +44,23 @@ describe('provider pages', () => {
     );
     expect(page).not.toContain('<script>');
     expect(page.split(escaped).length - 1).toBeGreaterThanOrEqual(6);
+  });
+
+  it('escape what the factor pages show', () => {
+    const factor = { key: evil, label: evil, ariaLabel: evil, sends: true, to: evil };
+    const views: LoginView[] = [
+      { step: 'password', identifier: evil },
+      { step: 'select', choices: [factor] },
+      { step: 'challenge', factor },
+    ];
+    for (const view of views) {
+      const page = renderLoginPage(
+        { view, action: '/a', abortAction: '/b', csrfToken: 't', clientName: 'c', users: [] },
+        'n0nce',
+      );
+      expect(page, view.step).not.toContain('<script>');
+      expect(page, view.step).toContain(escaped);
+    }
   });
 
   it('escape the consent page and the error page', () => {
