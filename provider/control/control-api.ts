@@ -12,6 +12,7 @@ import {
   UnsupportedMediaType,
 } from '../http/errors.js';
 import { readJsonBody } from '../http/json-body.js';
+import type { FailableEndpoint } from './control-state.js';
 import type { SeedUserInput, UnderstudyControl } from './controller.js';
 
 export const controlPrefix = '/__understudy';
@@ -32,14 +33,15 @@ export function controlApi(control: UnderstudyControl): Middleware {
   });
   router.post('next-login', '/next-login', async (ctx) => {
     const body = await readJsonRequest(ctx);
-    await control.nextLogin(requireString(body, 'user'));
+    const factor = body.factor === undefined ? undefined : requireString(body, 'factor');
+    await control.nextLogin(requireString(body, 'user'), factor);
     ctx.body = await control.snapshot();
   });
   router.post('fail', '/fail', async (ctx) => {
     const body = await readJsonRequest(ctx);
     const times = body.times === undefined ? 1 : Number(body.times);
     await control.failNext(
-      requireString(body, 'endpoint') as 'authorize' | 'token',
+      requireString(body, 'endpoint') as FailableEndpoint,
       requireString(body, 'error'),
       typeof body.error_description === 'string' ? body.error_description : undefined,
       Number.isInteger(times) && times > 0 ? Math.min(times, maxRepeats) : 1,

@@ -3,18 +3,26 @@
  * protocol requests fail next with a chosen OAuth error. Kept in this process (below), or in
  * Redis so that every instance behind one issuer sees the same (control/redis-state.ts).
  */
-export type FailableEndpoint = 'authorize' | 'token';
+/** /v1/authorize, /v1/token, and the check of a second factor's code on the sign-in page. */
+export const failableEndpoints = ['authorize', 'token', 'verify'] as const;
+export type FailableEndpoint = (typeof failableEndpoints)[number];
 
 export interface InjectedFailure {
   error: string;
   error_description?: string | undefined;
 }
 
+/** Who the next login signs in without a page, and which second factor counts as verified. */
+export interface NextLogin {
+  userId: string;
+  factor?: string | undefined;
+}
+
 export interface ControlStateStore {
-  setNextLogin(userId: string | undefined): Promise<void>;
+  setNextLogin(next: NextLogin | undefined): Promise<void>;
   /** The user to sign in without showing the login page, once. */
-  takeNextLogin(): Promise<string | undefined>;
-  nextLogin(): Promise<string | undefined>;
+  takeNextLogin(): Promise<NextLogin | undefined>;
+  nextLogin(): Promise<NextLogin | undefined>;
   failNext(endpoint: FailableEndpoint, failure: InjectedFailure, times?: number): Promise<void>;
   takeFailure(endpoint: FailableEndpoint): Promise<InjectedFailure | undefined>;
   pendingFailures(): Promise<Record<FailableEndpoint, InjectedFailure[]>>;
@@ -24,20 +32,20 @@ export interface ControlStateStore {
 // The methods mutate before their first await, so a caller that does not await them (a test
 // that calls failNext() and then signs in) still sees the change at once.
 export class ControlState implements ControlStateStore {
-  #nextLogin: string | undefined;
+  #nextLogin: NextLogin | undefined;
   readonly #failures = new Map<FailableEndpoint, InjectedFailure[]>();
 
-  async setNextLogin(userId: string | undefined): Promise<void> {
-    this.#nextLogin = userId;
+  async setNextLogin(next: NextLogin | undefined): Promise<void> {
+    this.#nextLogin = next;
   }
 
-  async takeNextLogin(): Promise<string | undefined> {
-    const userId = this.#nextLogin;
+  async takeNextLogin(): Promise<NextLogin | undefined> {
+    const next = this.#nextLogin;
     this.#nextLogin = undefined;
-    return userId;
+    return next;
   }
 
-  async nextLogin(): Promise<string | undefined> {
+  async nextLogin(): Promise<NextLogin | undefined> {
     return this.#nextLogin;
   }
 
@@ -55,6 +63,7 @@ export class ControlState implements ControlStateStore {
     return {
       authorize: [...(this.#failures.get('authorize') ?? [])],
       token: [...(this.#failures.get('token') ?? [])],
+      verify: [...(this.#failures.get('verify') ?? [])],
     };
   }
 

@@ -8,7 +8,12 @@ import { InvalidRequest } from '../http/errors.js';
 import { generateSigningKey, type KeyMaterial, rotateKeys } from '../oidc/keys.js';
 import { clockOffsetSeconds, setClockOffset } from './clock.js';
 import type { OutboxMessage, OutboxStore } from '../store/outbox.js';
-import type { ControlStateStore, FailableEndpoint, InjectedFailure } from './control-state.js';
+import {
+  type ControlStateStore,
+  type FailableEndpoint,
+  failableEndpoints,
+  type InjectedFailure,
+} from './control-state.js';
 
 export type SeedUserInput = SeedInput['users'][number];
 
@@ -45,6 +50,8 @@ export interface ControlRuntime {
 
 export interface ControlSnapshot {
   nextLogin: string | undefined;
+  /** The second factor the next login counts as verified, if it names one. */
+  nextLoginFactor: string | undefined;
   failures: Record<FailableEndpoint, InjectedFailure[]>;
   clockOffsetSeconds: number;
   signingKeys: string[];
@@ -54,8 +61,12 @@ export interface ControlSnapshot {
 export class UnknownUserError extends InvalidRequest {}
 
 export interface UnderstudyControl {
-  /** The next login signs in this user (id or login) without showing the login page. */
-  nextLogin(user: string): Promise<void>;
+  /**
+   * The next login signs in this user (id or login) without showing the login page; with
+   * `factor` (one of the user's authenticators: google_otp, okta_email, phone_number), that
+   * second factor counts as verified too.
+   */
+  nextLogin(user: string, factor?: string): Promise<void>;
   /** The next request(s) to `endpoint` fail with this OAuth error. */
   failNext(
     endpoint: FailableEndpoint,
@@ -84,13 +95,19 @@ export function createControl(runtime: ControlRuntime): UnderstudyControl {
   };
 
   return {
-    async nextLogin(user) {
-      await runtime.state.setNextLogin(seededUser(user).id);
+    async nextLogin(user, factor) {
+      const found = seededUser(user);
+      if (factor !== undefined && !found.authenticators.some(({ key }) => key === factor)) {
+        throw new InvalidRequest(
+          `${found.login} has no authenticator "${factor}" (enrolled: ${found.authenticators.map(({ key }) => key).join(', ') || 'none'})`,
+        );
+      }
+      await runtime.state.setNextLogin({ userId: found.id, ...(factor ? { factor } : {}) });
     },
     async failNext(endpoint, error, errorDescription, times = 1) {
-      if (endpoint !== 'authorize' && endpoint !== 'token') {
+      if (!failableEndpoints.includes(endpoint)) {
         throw new InvalidRequest(
-          `endpoint must be "authorize" or "token", got "${String(endpoint)}"`,
+          `endpoint must be ${failableEndpoints.map((name) => `"${name}"`).join(', ')}, got "${String(endpoint)}"`,
         );
       }
       if (!/^[\x20-\x21\x23-\x5B\x5D-\x7E]+$/.test(error)) {
@@ -134,8 +151,10 @@ export function createControl(runtime: ControlRuntime): UnderstudyControl {
       await runtime.changeUsers(() => runtime.initialSeed, 'the reset');
     },
     async snapshot() {
+      const next = await runtime.state.nextLogin();
       return {
-        nextLogin: await runtime.state.nextLogin(),
+        nextLogin: next?.userId,
+        nextLoginFactor: next?.factor,
         failures: await runtime.state.pendingFailures(),
         clockOffsetSeconds: clockOffsetSeconds(),
         signingKeys: runtime.keys().signingKeys.map((key) => key.kid),

@@ -4,7 +4,13 @@
  * the request.
  */
 import type { RedisStore } from '../store/redis.js';
-import type { ControlStateStore, FailableEndpoint, InjectedFailure } from './control-state.js';
+import {
+  type ControlStateStore,
+  type FailableEndpoint,
+  failableEndpoints,
+  type InjectedFailure,
+  type NextLogin,
+} from './control-state.js';
 
 const nextLoginKey = 'understudy:control:next-login';
 const failuresKey = (endpoint: FailableEndpoint) => `understudy:control:fail:${endpoint}`;
@@ -16,15 +22,15 @@ export function redisControlState(store: RedisStore): ControlStateStore {
       (json) => JSON.parse(json) as InjectedFailure,
     );
   return {
-    async setNextLogin(userId) {
-      if (userId) await run((c) => c.set(nextLoginKey, userId));
+    async setNextLogin(next) {
+      if (next) await run((c) => c.set(nextLoginKey, JSON.stringify(next)));
       else await run((c) => c.del(nextLoginKey));
     },
     async takeNextLogin() {
-      return (await run((c) => c.getDel(nextLoginKey))) ?? undefined;
+      return parseNextLogin(await run((c) => c.getDel(nextLoginKey)));
     },
     async nextLogin() {
-      return (await run((c) => c.get(nextLoginKey))) ?? undefined;
+      return parseNextLogin(await run((c) => c.get(nextLoginKey)));
     },
     async failNext(endpoint, failure, times = 1) {
       const entries = Array.from({ length: times }, () => JSON.stringify(failure));
@@ -35,10 +41,18 @@ export function redisControlState(store: RedisStore): ControlStateStore {
       return json ? (JSON.parse(json) as InjectedFailure) : undefined;
     },
     async pendingFailures() {
-      return { authorize: await pending('authorize'), token: await pending('token') };
+      return {
+        authorize: await pending('authorize'),
+        token: await pending('token'),
+        verify: await pending('verify'),
+      };
     },
     async clear() {
-      await run((c) => c.del([nextLoginKey, failuresKey('authorize'), failuresKey('token')]));
+      await run((c) => c.del([nextLoginKey, ...failableEndpoints.map(failuresKey)]));
     },
   };
+}
+
+function parseNextLogin(json: string | null): NextLogin | undefined {
+  return json === null ? undefined : (JSON.parse(json) as NextLogin);
 }

@@ -31,6 +31,7 @@ import {
 } from '../okta/index.js';
 import type { AdapterFactory } from '../store/memory-adapter.js';
 import type { RevocationList } from '../store/revoked-tokens.js';
+import type { AutoLogin } from '../interactions/sign-in-factors.js';
 import type { OutboxStore } from '../store/outbox.js';
 import type { SessionTokenStore } from '../store/session-tokens.js';
 import { CookieKeys } from '../http/cookie-keys.js';
@@ -69,7 +70,10 @@ export interface CreateHostOptions {
   before?:
     ((route: RouteName, server: SeedAuthorizationServer) => Middleware | undefined) | undefined;
   /** A user to sign in without the login page, asked once per login. */
-  autoLogin?: (() => Promise<string | undefined>) | undefined;
+  autoLogin?: (() => Promise<AutoLogin | undefined>) | undefined;
+  /** A failure injected for the next code check (the control plane), if one waits. */
+  injectedCodeFailure?:
+    (() => Promise<{ error_description?: string | undefined } | undefined>) | undefined;
 }
 
 export interface UnderstudyHost {
@@ -132,6 +136,7 @@ export function createHost(options: CreateHostOptions): UnderstudyHost {
       outbox: options.outbox,
       before: options.before && ((route) => options.before?.(route, server)),
       autoLogin: options.autoLogin,
+      injectedCodeFailure: options.injectedCodeFailure,
     });
     return { provider, routes, issuer, prefix };
   };

@@ -13,7 +13,7 @@ import type { AccountStore } from '../oidc/accounts.js';
 import { consentStep, type InteractionDetails } from './consent.js';
 import { createCsrf } from './csrf.js';
 import { loginStep } from './login.js';
-import type { SignInFactors } from './sign-in-factors.js';
+import type { AutoLogin, SignInFactors } from './sign-in-factors.js';
 import type { AdapterFactory } from '../store/memory-adapter.js';
 
 export type { InteractionDetails };
@@ -38,7 +38,10 @@ export interface InteractionOptions {
   /** Whether a consent is granted without showing the consent page. */
   grantsSilently(details: InteractionDetails): boolean;
   /** A user to sign in without the login page, asked once per login. */
-  autoLogin?: (() => Promise<string | undefined>) | undefined;
+  autoLogin?: (() => Promise<AutoLogin | undefined>) | undefined;
+  /** A failure injected for the next code check (the control plane), if one waits. */
+  injectedCodeFailure?:
+    (() => Promise<{ error_description?: string | undefined } | undefined>) | undefined;
 }
 
 export interface InteractionHandlers {

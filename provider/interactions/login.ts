@@ -14,7 +14,7 @@ import { cspNonce } from '../http/content-security.js';
 import type { AdapterFactory } from '../store/memory-adapter.js';
 import { renderLoginPage, type LoginView } from '../views/login-page.js';
 import type { InteractionCsrf } from './csrf.js';
-import type { SignInFactors } from './sign-in-factors.js';
+import type { AutoLogin, SignInFactors } from './sign-in-factors.js';
 
 type Details = Awaited<ReturnType<Provider['interactionDetails']>>;
 
@@ -29,7 +29,10 @@ export interface LoginStepOptions {
   csrf: InteractionCsrf;
   clientName(clientId: unknown): string;
   actions(uid: string): { login: string; abort: string; show: string };
-  autoLogin?: (() => Promise<string | undefined>) | undefined;
+  autoLogin?: (() => Promise<AutoLogin | undefined>) | undefined;
+  /** A failure injected for the next code check (the control plane), if one waits. */
+  injectedCodeFailure?:
+    (() => Promise<{ error_description?: string | undefined } | undefined>) | undefined;
   factors: SignInFactors;
   /** Where a sign-in's progress is kept between its pages. */
   storage: AdapterFactory;
@@ -162,8 +165,14 @@ export function loginStep(options: LoginStepOptions) {
   return {
     async show(ctx: Context, details: Details) {
       const autoLogin = await options.autoLogin?.();
-      const auto = signInable(autoLogin);
-      if (auto) return proceed(ctx, details, { userId: auto.id, verified: ['pwd'] });
+      const auto = signInable(autoLogin?.userId);
+      if (auto) {
+        const factor = autoLogin?.factor && factors.amrValue(autoLogin.factor);
+        return proceed(ctx, details, {
+          userId: auto.id,
+          verified: factor ? ['pwd', factor] : ['pwd'],
+        });
+      }
       return proceed(ctx, details, await load(details));
     },
 
@@ -246,11 +255,13 @@ export function loginStep(options: LoginStepOptions) {
       }
 
       if (step === 'verify' && progress.factor) {
-        const ok = await factors.verify(details.uid, user, progress.factor, passcode ?? '');
+        const injected = await options.injectedCodeFailure?.();
+        const ok =
+          !injected && (await factors.verify(details.uid, user, progress.factor, passcode ?? ''));
         const amr = ok ? factors.amrValue(progress.factor) : undefined;
         if (!amr) {
           return proceed(ctx, details, progress, {
-            text: 'Invalid code. Try again.',
+            text: injected?.error_description ?? 'Invalid code. Try again.',
             status: 401,
             field: true,
           });

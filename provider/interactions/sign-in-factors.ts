@@ -8,6 +8,12 @@ import type { FactorChoice } from '../views/login-page.js';
 export type { FactorChoice };
 export type NextStep = 'done' | 'password' | 'second-factor' | 'unmet';
 
+/** A user to sign in without the login page, and the second factor to count as verified. */
+export interface AutoLogin {
+  userId: string;
+  factor?: string | undefined;
+}
+
 export interface SignInFactors {
   /** The `acr` a finished sign-in carries for this request, and the step still needed. */
   assess(

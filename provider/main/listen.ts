@@ -152,12 +152,13 @@ export async function listen(options: ListenOptions): Promise<RunningProvider> {
       seededAt,
       crossSiteCookies: tls !== undefined,
       requirePassword: options.requirePassword === true,
-      // The control plane reaches the core only through these three options.
+      // The control plane reaches the core only through these four options.
       ...(state && control
         ? {
             use: [controlApi(control)],
             before: injectedFailures(state, seed.clients),
             autoLogin: () => state.takeNextLogin(),
+            injectedCodeFailure: () => state.takeFailure('verify'),
           }
         : {}),
     });

@@ -6,6 +6,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Seed, SeedClient } from '../../seed/schema.js';
 import { findUser } from '../../seed/users.js';
+import { totp } from '../okta/index.js';
 import { CookieJar, type HttpResponse, sendRequest } from './http-request.js';
 
 export interface HeadlessLoginOptions {
@@ -23,6 +24,13 @@ export interface HeadlessLoginOptions {
   params?: Record<string, string>;
   /** Which authorization server to sign in at, by id; defaults to the first. */
   authorizationServer?: string;
+  /**
+   * When a second factor is asked for (the client's policy, `acr_values`): which of the user's
+   * authenticators to use; the first one by default.
+   */
+  factor?: 'google_otp' | 'okta_email' | 'phone_number';
+  /** The code to enter; by default the kit computes Google Authenticator's or reads the outbox. */
+  otp?: string;
 }
 
 export interface TokenResponse {
@@ -67,7 +75,13 @@ function endpointsOf(issuer: string): string {
 }
 
 export async function headlessLogin(
-  context: { issuer: string; seed: Seed; ca?: string | undefined },
+  context: {
+    issuer: string;
+    seed: Seed;
+    ca?: string | undefined;
+    /** The newest code sent to `to` (the outbox), for email and SMS factors. */
+    latestCode?: ((to: string) => Promise<string | undefined>) | undefined;
+  },
   options: HeadlessLoginOptions,
 ): Promise<HeadlessLoginResult> {
   const { issuer, seed, ca } = context;
@@ -108,8 +122,25 @@ export async function headlessLogin(
     return response;
   };
 
+  /** The code for the factor being verified: given, computed (TOTP) or read (outbox). */
+  const codeFor = async (factor: string): Promise<string> => {
+    if (options.otp !== undefined) return options.otp;
+    const authenticator = user.authenticators.find((candidate) => candidate.key === factor);
+    if (authenticator?.key === 'google_otp') return nextTotp(user.id, authenticator.secret);
+    const to =
+      authenticator?.key === 'phone_number'
+        ? authenticator.phoneNumber
+        : authenticator?.key === 'okta_email'
+          ? (authenticator.email ?? user.email)
+          : undefined;
+    const code = to && (await context.latestCode?.(to));
+    if (!code) throw new HeadlessLoginError('otp_required', `pass the ${factor} code as otp`);
+    return code;
+  };
+
   let url = authorize.href;
   let response = await request(url);
+  let chosenFactor: string | undefined;
   for (let step = 0; step < 20; step += 1) {
     const location = header(response, 'location');
     if (location) {
@@ -118,12 +149,35 @@ export async function headlessLogin(
       response = await request(url);
       continue;
     }
-    if (response.status !== 200) throw errorFromPage(response);
     const csrf = /name="csrf" value="([^"]*)"/.exec(response.body)?.[1];
     const login = actionEndingWith(response.body, '/login');
     const confirm = actionEndingWith(response.body, '/confirm');
     const abort = actionEndingWith(response.body, '/abort');
-    if (csrf && login) {
+    const verifying = /name="step" value="verify"/.test(response.body);
+    if (response.status !== 200) throw errorFromPage(response);
+    if (csrf && login && /name="step" value="select"/.test(response.body)) {
+      const offered = [...response.body.matchAll(/name="authenticator"\s+value="([^"]+)"/g)].map(
+        (match) => match[1] ?? '',
+      );
+      chosenFactor = options.factor ?? offered[0];
+      if (!chosenFactor || !offered.includes(chosenFactor)) {
+        throw new HeadlessLoginError(
+          'factor_not_enrolled',
+          `${user.login} has no ${options.factor ?? 'second factor'} (offered: ${offered.join(', ') || 'none'})`,
+        );
+      }
+      response = await request(new URL(login, url).href, {
+        csrf,
+        step: 'select',
+        authenticator: chosenFactor,
+      });
+    } else if (csrf && login && verifying && chosenFactor) {
+      response = await request(new URL(login, url).href, {
+        csrf,
+        step: 'verify',
+        'credentials.passcode': await codeFor(chosenFactor),
+      });
+    } else if (csrf && login) {
       response = await request(new URL(login, url).href, { csrf, user_id: user.id });
     } else if (csrf && confirm && abort) {
       const answer = options.consent === 'deny' ? abort : confirm;
@@ -184,6 +238,23 @@ export async function headlessLogin(
   }
 }
 
+// The last TOTP step this process used for each user. A code is good once, and the provider
+// takes one step either side of now: so each sign-in takes the next unused step.
+const lastTotpStep = new Map<string, number>();
+
+function nextTotp(userId: string, secret: string): string {
+  const now = Math.floor(Date.now() / 1000 / 30);
+  const step = Math.max(now - 1, (lastTotpStep.get(userId) ?? now - 2) + 1);
+  if (step > now + 1) {
+    throw new HeadlessLoginError(
+      'otp_exhausted',
+      'every Google Authenticator code the provider accepts now was used; sign in again in 30 s',
+    );
+  }
+  lastTotpStep.set(userId, step);
+  return totp(secret, step * 30);
+}
+
 export function seededUser(seed: Seed, user: string) {
   const found = findUser(seed.users, user);
   if (!found) throw new Error(`no seeded user "${user}"`);
@@ -219,6 +290,9 @@ function actionEndingWith(body: string, suffix: string): string | undefined {
 
 function errorFromPage(response: HttpResponse): HeadlessLoginError {
   const code = /<dt>error<\/dt>\s*<dd><code>([^<]*)<\/code>/.exec(response.body)?.[1];
+  // The sign-in page says what was wrong (a code, a password) in its alert.
+  const alert = /role="alert">([^<]*)</.exec(response.body)?.[1];
+  if (!code && alert) return new HeadlessLoginError(`http_${response.status}`, alert.trim());
   const description = /<dt>error_description<\/dt>\s*<dd>([^<]*)<\/dd>/.exec(response.body)?.[1];
   return new HeadlessLoginError(code ?? `http_${response.status}`, description);
 }

@@ -122,7 +122,15 @@ export async function startUnderstudy(options: StartUnderstudyOptions = {}): Pro
       const id = loginOptions.authorizationServer;
       const at = id === undefined ? issuer : running.issuers.get(id);
       if (!at) throw new Error(`no authorization server "${id}"`);
-      return headlessLogin({ issuer: at, seed: running.seed(), ca }, loginOptions);
+      return headlessLogin(
+        {
+          issuer: at,
+          seed: running.seed(),
+          ca,
+          latestCode: async (to) => (await control.outbox(to))[0]?.code,
+        },
+        loginOptions,
+      );
     },
     mintAccessToken: (mintOptions) => mintAccessToken(mintContext(), mintOptions),
     mintIdToken: (mintOptions) => mintIdToken(mintContext(), mintOptions),

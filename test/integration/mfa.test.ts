@@ -135,6 +135,13 @@ describe('a second factor asked for by acr_values', () => {
       { 'credentials.passcode': totp(totpSecret(hannah()), Date.now() / 1000 + 30) },
       first.begun.redirectUri,
     );
+    // Okta's Sessions API sees the factors too.
+    const origin = new URL(provider.issuer).origin;
+    const me = await fetch(`${origin}/api/v1/sessions/me`, {
+      headers: { cookie: await browser.jar.getCookieString(`${origin}/api/v1/sessions/me`) },
+    });
+    expect(await me.json()).toMatchObject({ amr: ['mfa', 'otp', 'pwd'], mfaActive: true });
+
     const admin = seededClient(provider.seed, 'your-app');
     const second = await start({ acr_values: twoFactor }, admin);
     const callback = await browser.open(second.begun.url.href, second.begun.redirectUri);

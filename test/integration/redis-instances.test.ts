@@ -15,7 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listen, type RunningProvider } from '../../provider/main/listen.js';
 import { loadSeed } from '../../seed/load.js';
 import type { Seed } from '../../seed/schema.js';
-import { Browser, userPicker } from '../helpers/browser.js';
+import { Browser, findForm, userPicker } from '../helpers/browser.js';
 import { freePort } from '../helpers/child-app.js';
 import { basicAuth, isActive } from '../helpers/introspect.js';
 import { seededClient, seededUser } from '../helpers/provider.js';
@@ -254,6 +254,33 @@ describe.runIf(redisAvailable())('several instances on one Redis', () => {
         return state.users.length;
       })
       .toBe(seed.users.length);
+  });
+
+  it('sends an email code on A and takes it on B: the sign-in, the code and the outbox are shared', async () => {
+    const carol = seededUser(seed, 'carol');
+    const config = await discoverFor(issuer(), web());
+    const startAt = await buildAuthorization(config, web().redirect_uris[0] ?? '', {
+      acr_values: 'urn:okta:loa:2fa:any',
+    });
+    const browser = new Browser();
+    lb.route('a');
+    const login = await browser.open(startAt.url.href);
+    const select = await browser.submit(userPicker(login), { user_id: carol.id });
+    const challenge = await browser.submit(
+      findForm(select, 'security method', (form) => form.fields.step === 'select'),
+      { authenticator: 'okta_email' },
+    );
+    const sent = await instances.b?.outbox.list(carol.email);
+    expect(sent?.[0]?.code).toMatch(/^\d{6}$/);
+    lb.route('b');
+    const callback = await browser.submit(
+      findForm(challenge, 'code', (form) => form.fields.step === 'verify'),
+      { 'credentials.passcode': sent?.[0]?.code ?? '' },
+      startAt.redirectUri,
+    );
+    const tokens = await redeemCallback(config, startAt, callback.url);
+    expect(tokens.claims()?.amr).toEqual(['email', 'mfa', 'pwd']);
+    lb.route('a');
   });
 
   it('shares what the Management API changes on A with B', async () => {

@@ -8,6 +8,7 @@ import { displayName } from '../../../seed/users.js';
 import type { AccountStore } from '../../oidc/accounts.js';
 import { OktaApiError } from './api-error.js';
 import { orgPathFor, orgPaths } from './org-paths.js';
+import { hasSecondFactor } from '../authenticators/factors.js';
 import {
   type BrowserSession,
   endBrowserSession,
@@ -39,6 +40,7 @@ export function sessionsApi(options: SessionsApiOptions) {
   const shape = (ctx: Context, session: BrowserSession) => {
     const user = options.accounts.findUserById(session.accountId ?? '');
     const origin = options.origin(ctx);
+    const secondFactor = hasSecondFactor(session.amr);
     const iso = (seconds: number | undefined) =>
       seconds === undefined ? null : new Date(seconds * 1000).toISOString();
     ctx.set('cache-control', 'no-store');
@@ -50,10 +52,10 @@ export function sessionsApi(options: SessionsApiOptions) {
       expiresAt: iso(session.exp),
       status: 'ACTIVE',
       lastPasswordVerification: iso(session.loginTs),
-      lastFactorVerification: null,
+      lastFactorVerification: secondFactor ? iso(session.loginTs) : null,
       amr: session.amr ?? ['pwd'],
       idp: { id: options.orgId, type: 'OKTA' },
-      mfaActive: false,
+      mfaActive: secondFactor,
       _links: {
         self: { href: `${origin}${orgPaths.session}`, hints: { allow: ['GET', 'DELETE'] } },
         refresh: {

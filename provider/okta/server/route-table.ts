@@ -30,6 +30,7 @@ import { sessionLifetime } from './lifetimes.js';
 import type { SessionCookieOptions } from '../provider-patches/browser-session.js';
 import { sessionTokenAuthorize } from './session-token-login.js';
 import { groupsClaim } from './token-claims.js';
+import type { AutoLogin } from '../../interactions/sign-in-factors.js';
 import { createCodeChallenges } from '../authenticators/challenges.js';
 import { signInFactors } from '../authenticators/sign-in-factors.js';
 import type { AdapterFactory } from '../../store/memory-adapter.js';
@@ -133,7 +134,10 @@ export interface OktaRoutesOptions {
   /** Where email and SMS codes go. */
   outbox: OutboxStore;
   /** A user to sign in without the login page, asked once per login. */
-  autoLogin?: (() => Promise<string | undefined>) | undefined;
+  autoLogin?: (() => Promise<AutoLogin | undefined>) | undefined;
+  /** A failure injected for the next code check (the control plane), if one waits. */
+  injectedCodeFailure?:
+    (() => Promise<{ error_description?: string | undefined } | undefined>) | undefined;
 }
 
 /** A store outage oidc-provider answered as server_error goes to the host's boundary as a 503. */
@@ -171,6 +175,7 @@ export function oktaRoutes(options: OktaRoutesOptions): Middleware {
       );
     },
     autoLogin: options.autoLogin,
+    injectedCodeFailure: options.injectedCodeFailure,
   });
   const jwt = jwtAccessTokenEndpoints({
     issuer,
