@@ -179,14 +179,15 @@ describe('the packed package', () => {
 });
 
 describe('README recipes', () => {
-  it('vitest globalSetup and the in-process kit', () => {
+  it('vitest globalSetup, the in-process kit and MFA', () => {
     const result = run('node', [
       'node_modules/vitest/vitest.mjs',
       'run',
       'login.test.ts',
       'kit.test.ts',
+      'mfa.test.ts',
     ]);
-    expect(result.output).toMatch(/Tests\s+2 passed/);
+    expect(result.output).toMatch(/Tests\s+3 passed/);
     expect(result.code).toBe(0);
   }, 60_000);
 
