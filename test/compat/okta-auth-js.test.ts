@@ -2,7 +2,9 @@
  * Okta's browser SDK, unmodified, as okta-react/angular/vue use it: @okta/okta-auth-js 7.x
  * (what okta-react 6 depends on) and 8.x, their browser bundles from node_modules, in real
  * Chromium. The app page is on http://localhost, the provider on https with the local CA:
- * two sites, as in real use, so the hidden iframe needs SameSite=None session cookies.
+ * two sites, as in real use, so the hidden iframe needs SameSite=None session cookies. Step-up
+ * (acrValues, checked by the SDK against the ID token's acr) and maxAge: 0 run as the admin,
+ * with Google Authenticator, in a browser of their own.
  */
 import { decodeJwt } from 'jose';
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -10,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { totp } from '../../provider/testkit/index.js';
 import { signInWithPage } from '../../provider/testkit/playwright.js';
 import { chromiumAvailable, chromiumPath } from '../helpers/chromium.js';
 import { freePort } from '../helpers/child-app.js';
@@ -36,6 +39,63 @@ declare global {
     createElement(tag: 'iframe'): { src: string; onload: unknown };
     body: { append(element: unknown): void };
   };
+}
+
+/**
+ * A Chromium of its own on a fresh profile, recording every authorization request it makes
+ * (frames and popups included) in `authorizeRequests`.
+ */
+async function launchProfile(authorizeRequests: URL[]) {
+  // A normal Chrome profile allows third-party cookies; a fresh headless one does not.
+  const profile = mkdtempSync(join(tmpdir(), 'understudy-chromium-'));
+  const removeProfile = () => rmSync(profile, { recursive: true, force: true });
+  try {
+    mkdirSync(join(profile, 'Default'));
+    writeFileSync(
+      join(profile, 'Default', 'Preferences'),
+      JSON.stringify({
+        profile: { cookie_controls_mode: 0, block_third_party_cookies: false },
+      }),
+    );
+    const context = await chromium.launchPersistentContext(profile, {
+      executablePath: chromiumPath,
+      headless: true,
+      // Trusts the run's local CA the way NODE_EXTRA_CA_CERTS does for Node: nothing else.
+      ignoreHTTPSErrors: true,
+      args: [
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+      ],
+    });
+    context.on('request', (request) => {
+      const url = new URL(request.url());
+      if (url.pathname.endsWith('/v1/authorize')) authorizeRequests.push(url);
+    });
+    return {
+      context,
+      close: async () => {
+        await context.close();
+        removeProfile();
+      },
+    };
+  } catch (error) {
+    removeProfile();
+    throw error;
+  }
+}
+
+/**
+ * The provider takes each 30-second step's code once per user, and both versions sign the
+ * same admin in: each sign-in gets a step no earlier one used (the provider accepts one step
+ * either side of now).
+ */
+let lastTotpStep = 0;
+function unusedTotp(secret: string): string {
+  const step = Math.max(Math.floor(Date.now() / 30_000), lastTotpStep + 1);
+  lastTotpStep = step;
+  return totp(secret, step * 30);
 }
 
 describe.runIf(chromiumAvailable())('@okta/okta-auth-js in Chromium', () => {
@@ -83,44 +143,17 @@ describe.runIf(chromiumAvailable())('@okta/okta-auth-js in Chromium', () => {
     describe(`okta-auth-js ${version === 'v7' ? '7.14' : '8.0'}`, () => {
       let page: Page;
       let context: BrowserContext;
-      let profile: string;
+      let close: (() => Promise<void>) | undefined;
       /** Every authorization request the browser made, frames and popups included. */
       const authorizeRequests: URL[] = [];
       const user = () => seededUser(provider.seed, version === 'v7' ? 'carol.lee' : 'grace.li');
       const home = () => `${spa.origin}/${version}/`;
 
       beforeAll(async () => {
-        // A normal Chrome profile allows third-party cookies; a fresh headless one does not.
-        profile = mkdtempSync(join(tmpdir(), 'understudy-chromium-'));
-        mkdirSync(join(profile, 'Default'));
-        writeFileSync(
-          join(profile, 'Default', 'Preferences'),
-          JSON.stringify({
-            profile: { cookie_controls_mode: 0, block_third_party_cookies: false },
-          }),
-        );
-        context = await chromium.launchPersistentContext(profile, {
-          executablePath: chromiumPath,
-          headless: true,
-          // Trusts the run's local CA the way NODE_EXTRA_CA_CERTS does for Node: nothing else.
-          ignoreHTTPSErrors: true,
-          args: [
-            '--disable-background-networking',
-            '--disable-component-update',
-            '--disable-sync',
-            '--no-first-run',
-          ],
-        });
-        context.on('request', (request) => {
-          const url = new URL(request.url());
-          if (url.pathname.endsWith('/v1/authorize')) authorizeRequests.push(url);
-        });
+        ({ context, close } = await launchProfile(authorizeRequests));
         page = await context.newPage();
       }, 60_000);
-      afterAll(async () => {
-        await context?.close();
-        if (profile) rmSync(profile, { recursive: true, force: true });
-      });
+      afterAll(() => close?.());
 
       it('signs in with redirect: handleLoginRedirect, getUser, session.exists', async () => {
         await page.goto(home());
@@ -320,6 +353,125 @@ describe.runIf(chromiumAvailable())('@okta/okta-auth-js in Chromium', () => {
         const refused = await page.goto(spent.href);
         expect(refused?.status()).toBe(401);
         expect(await page.textContent('body')).toContain('login_required');
+      });
+    });
+
+    describe(`okta-auth-js ${version === 'v7' ? '7.14' : '8.0'}: step-up and max_age`, () => {
+      let page: Page;
+      let context: BrowserContext;
+      let close: (() => Promise<void>) | undefined;
+      const authorizeRequests: URL[] = [];
+      const stepUp = 'urn:okta:loa:2fa:any';
+      // The admin, who has Google Authenticator: in a browser of her own, away from the above.
+      const hannah = () => seededUser(provider.seed, 'hannah.smith');
+      const home = () => `${spa.origin}/${version}/`;
+      const callback = () => new RegExp(`^${spa.origin}/${version}/login/callback\\?code=`);
+
+      beforeAll(async () => {
+        ({ context, close } = await launchProfile(authorizeRequests));
+        page = await context.newPage();
+      }, 60_000);
+      afterAll(() => close?.());
+
+      it("steps up with acrValues through Google Authenticator, and passes the SDK's acr check", async () => {
+        const otp = hannah().authenticators.find(({ key }) => key === 'google_otp');
+        if (otp?.key !== 'google_otp')
+          throw new Error('the seed gives hannah Google Authenticator');
+        await page.goto(home());
+        const before = authorizeRequests.length;
+        await page.evaluate((acrValues) => {
+          void globalThis.makeAuth().signInWithRedirect({ acrValues });
+        }, stepUp);
+        await page.waitForURL(/\/interaction\//);
+        await signInWithPage(page, hannah().login);
+        // The picker stands for the password; the request's acr_values want a second factor.
+        await page.getByText("Verify it's you with a security method").waitFor({ timeout: 10_000 });
+        await page.click('[aria-label="Select Google Authenticator."]');
+        await page.fill('input[name="credentials.passcode"]', unusedTotp(otp.secret));
+        await page.click('[type="submit"]');
+        await page.waitForURL(callback());
+        expect(
+          authorizeRequests.slice(before).map((url) => url.searchParams.get('acr_values')),
+        ).toEqual([stepUp]);
+
+        const result = await page.evaluate(async () => {
+          const auth = globalThis.makeAuth();
+          // What handleLoginRedirect checks the ID token's acr against: the request's.
+          const state = new URL(globalThis.location.href).searchParams.get('state');
+          const expected = auth.transactionManager.load({ state })?.acrValues as unknown;
+          let redirectError: string | undefined;
+          try {
+            await auth.handleLoginRedirect();
+          } catch (error) {
+            redirectError = String((error as Error).message ?? error);
+          }
+          const tokens = await auth.tokenManager.getTokens();
+          // The same check with another acr asked for: the SDK must refuse the token.
+          let otherAcr: string | undefined;
+          try {
+            await auth.token.verify(tokens.idToken, { acrValues: 'urn:okta:loa:1fa:any' });
+          } catch (error) {
+            otherAcr = (error as Error).message;
+          }
+          return {
+            expected,
+            redirectError,
+            claims: tokens.idToken?.claims as Record<string, unknown> | undefined,
+            accessToken: tokens.accessToken?.accessToken as string | undefined,
+            otherAcr,
+          };
+        });
+        expect(result.expected).toBe(stepUp);
+        expect(result.redirectError).toBeUndefined();
+        expect(result.claims).toMatchObject({ sub: hannah().id, acr: stepUp });
+        expect(result.claims?.amr).toContain('mfa');
+        expect(result.claims?.amr).toEqual(expect.arrayContaining(['otp', 'pwd']));
+        expect(decodeJwt(result.accessToken ?? '').acr).toBe(stepUp);
+        expect(result.otherAcr).toBe(
+          `The acr [${stepUp}] does not match acr_values [urn:okta:loa:1fa:any]`,
+        );
+      });
+
+      it('asks for the password again with maxAge: 0, though the session is there', async () => {
+        await page.goto(home());
+        expect(await page.evaluate(() => globalThis.makeAuth().session.exists())).toBe(true);
+        const before = authorizeRequests.length;
+        await page.evaluate(() => {
+          void globalThis.makeAuth().signInWithRedirect({ maxAge: 0 });
+        });
+        // The sign-in page, not a redirect straight back with a code.
+        const passcode = page.locator('input[name="credentials.passcode"]');
+        const landed = await Promise.race([
+          passcode.waitFor({ state: 'visible', timeout: 10_000 }).then(
+            () => 'the sign-in page',
+            () => 'no password field',
+          ),
+          page.waitForURL(callback(), { timeout: 10_000 }).then(
+            () => 'the callback, silently',
+            () => 'no callback',
+          ),
+        ]);
+        expect(landed).toBe('the sign-in page');
+        expect(page.url()).toMatch(/\/interaction\//);
+        expect(await page.locator('input[name="identifier"]').isVisible()).toBe(true);
+        expect(
+          authorizeRequests.slice(before).map((url) => url.searchParams.get('max_age')),
+        ).toEqual(['0']);
+
+        await page.fill('input[name="identifier"]', hannah().login);
+        await passcode.fill('understudy');
+        await page.click('[data-se="o-form-input-submit"]');
+        await page.waitForURL(callback());
+        const claims = await page.evaluate(async () => {
+          const auth = globalThis.makeAuth();
+          await auth.handleLoginRedirect();
+          return (await auth.tokenManager.getTokens()).idToken?.claims as Record<string, unknown>;
+        });
+        // A sign-in of its own (the password only), not the stepped-up session's.
+        expect(claims.sub).toBe(hannah().id);
+        expect(claims.amr).toEqual(['pwd']);
+        // Required in the ID token when the request had max_age (OIDC Core 3.1.2.1).
+        expect(claims.auth_time).toEqual(expect.any(Number));
       });
     });
   }
