@@ -2,12 +2,26 @@
  * The API's refusals of a bearer token, with the error codes and challenge of RFC 6750 §3.
  * The error boundary answers them: this status, this WWW-Authenticate header, and the JSON
  * body `{ error, error_description }`.
+ *
+ * insufficient_authentication_context is Okta's step-up challenge: 403 with the `acr_values`
+ * (and optionally `max_age`) the client should ask the authorization server for, as Okta's
+ * own APIs send it and @okta/okta-auth-js recognises it. (RFC 9470 names the same idea
+ * insufficient_user_authentication, with a 401.)
  */
 import { HttpError } from './http-error.js';
 
-export type BearerErrorCode = 'invalid_request' | 'invalid_token' | 'insufficient_scope';
+export type BearerErrorCode =
+  | 'invalid_request'
+  | 'invalid_token'
+  | 'insufficient_scope'
+  | 'insufficient_authentication_context';
 
-const statusFor = { invalid_request: 400, invalid_token: 401, insufficient_scope: 403 } as const;
+const statusFor = {
+  invalid_request: 400,
+  invalid_token: 401,
+  insufficient_scope: 403,
+  insufficient_authentication_context: 403,
+} as const;
 
 export class BearerError extends HttpError {
   override name = 'BearerError';
@@ -19,11 +33,13 @@ export class BearerError extends HttpError {
   readonly realm: string;
   /** The scope the resource needs; the challenge carries it for insufficient_scope. */
   readonly scope: string | undefined;
+  /** The acr the resource needs; insufficient_authentication_context's challenge carries it. */
+  readonly acrValues: string | undefined;
 
   constructor(
     bearerCode: BearerErrorCode | undefined,
     description: string,
-    options: { realm: string; scope?: string; cause?: unknown },
+    options: { realm: string; scope?: string; acrValues?: string; cause?: unknown },
   ) {
     super(bearerCode ? statusFor[bearerCode] : 401, bearerCode ?? 'unauthorized', description, {
       cause: options.cause,
@@ -31,6 +47,7 @@ export class BearerError extends HttpError {
     this.bearerCode = bearerCode;
     this.realm = options.realm;
     this.scope = options.scope;
+    this.acrValues = options.acrValues;
   }
 
   /** The WWW-Authenticate header value. */
@@ -40,6 +57,9 @@ export class BearerError extends HttpError {
       parts.push(`error="${this.bearerCode}"`, `error_description="${quotable(this.message)}"`);
       if (this.bearerCode === 'insufficient_scope' && this.scope) {
         parts.push(`scope="${quotable(this.scope)}"`);
+      }
+      if (this.bearerCode === 'insufficient_authentication_context' && this.acrValues) {
+        parts.push(`acr_values="${quotable(this.acrValues)}"`);
       }
     }
     return `Bearer ${parts.join(', ')}`;

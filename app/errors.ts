@@ -36,6 +36,10 @@ const hints: Record<string, string> = {
   provider_unavailable: 'It may still be starting. Try again in a moment.',
   no_login_in_progress:
     'This sign-in did not start here, or was already finished. Please sign in again.',
+  insufficient_authentication_context:
+    'Nothing changed in how you are signed in. To see every team, verify with a second factor from the dashboard.',
+  unmet_authentication_requirements:
+    'The identity provider has no second factor it could ask this account for.',
 };
 
 export function describeError(error: unknown): ErrorView {
@@ -45,7 +49,7 @@ export function describeError(error: unknown): ErrorView {
   if (error instanceof HttpError) {
     return {
       status: error.status,
-      title: titleFor(error.status),
+      title: titleFor(error.status, error.code),
       code: error.code,
       description: error.message,
       hint: hints[error.code],
@@ -157,7 +161,8 @@ export function errorBoundary(
   );
 }
 
-function titleFor(status: number): string {
+function titleFor(status: number, code: string): string {
+  if (code === 'insufficient_authentication_context') return 'A second factor is needed';
   if (status === 403) return 'Not your team';
   if (status === 404) return 'Not found';
   if (status === 503) return 'The identity provider cannot be reached';

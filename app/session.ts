@@ -23,6 +23,8 @@ export interface SignedInUser {
 
 export interface PendingLogin extends FlowStart {
   returnTo: string;
+  /** The acr_values asked for (a step-up): the ID token's acr must be this. */
+  acrValues?: string;
   startedAt: number;
 }
 

@@ -1,7 +1,9 @@
 /**
  * A resource server: team expenses for a bearer JWT access token from the provider, checked
  * for signature (the provider's JWKS), issuer, audience, expiry and scope, then the same team
- * rules as the pages. Every refusal is thrown; the error boundary answers it as JSON.
+ * rules as the pages: a team the caller sees only as an admin needs a token whose `acr` shows a
+ * second factor, or gets Okta's step-up challenge. Every refusal is thrown; the error boundary
+ * answers it as JSON.
  */
 import { Router } from 'express';
 import { errors as joseErrors, jwtVerify } from 'jose';
@@ -9,7 +11,7 @@ import { BearerError, type BearerErrorCode } from '../bearer-error.js';
 import type { AppConfig } from '../config.js';
 import { answerErrorsAsJson, HttpError } from '../errors.js';
 import type { Oidc } from '../oidc.js';
-import type { TeamDirectory } from '../teams.js';
+import { adminAcr, type TeamDirectory } from '../teams.js';
 
 const realm = 'expenses';
 
@@ -57,8 +59,16 @@ export function createApiRouter(config: AppConfig, oidc: Oidc, teams: TeamDirect
     const team = teams.find(String(req.params.id));
     if (!team) throw new HttpError(404, 'not_found', 'No such team');
     const groups = Array.isArray(claims.groups) ? claims.groups.map(String) : [];
-    if (!teams.canSee(groups, team)) {
+    const access = teams.access({ groups, acr: claims.acr }, team);
+    if (access === 'forbidden') {
       throw new HttpError(403, 'forbidden', `Not a member of ${team.label}`);
+    }
+    if (access === 'step_up') {
+      throw new BearerError(
+        'insufficient_authentication_context',
+        `Only members see ${team.label} with one factor: an admin needs a token with acr ${adminAcr}`,
+        { realm, acrValues: adminAcr },
+      );
     }
     res.set('cache-control', 'no-store');
     res.json({

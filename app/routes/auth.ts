@@ -1,10 +1,11 @@
 /**
  * Sign-in the reference way: a fresh PKCE verifier, state and nonce for every redirect, all
  * three checked at the callback, the session regenerated on success, and logout as a
- * CSRF-protected POST that ends the provider session too. (The pages' guard, which refreshes
- * tokens, is require-login.ts; what the flow inspector shows is flow-record.ts.)
+ * CSRF-protected POST that ends the provider session too. Step-up is the same sign-in with
+ * acr_values, the acr of the ID token it brings back checked. (The pages' guard, which
+ * refreshes tokens, is require-login.ts; what the flow inspector shows is flow-record.ts.)
  */
-import { Router, urlencoded } from 'express';
+import { type Request, type Response, Router, urlencoded } from 'express';
 import * as client from 'openid-client';
 import type { AppConfig } from '../config.js';
 import { requireCsrf } from '../csrf.js';
@@ -13,10 +14,16 @@ import { recordFlow } from '../flow-record.js';
 import type { Oidc } from '../oidc.js';
 import { isProviderUnreachable, providerUnreachable } from '../provider-outage.js';
 import { destroySession, regenerateSession, saveSession, toTokenSet } from '../session.js';
+import { adminAcr } from '../teams.js';
 
 export const scope = 'openid profile email groups offline_access';
 const maxPendingLogins = 5;
 export const callbackPath = '/authorization-code/callback';
+/** Starts a sign-in that asks for a second factor, then returns to `returnTo`. */
+export const stepUpPath = '/step-up';
+
+export const stepUpUrl = (returnTo: string) =>
+  `${stepUpPath}?returnTo=${encodeURIComponent(returnTo)}`;
 
 /** Only same-site paths: an absolute or protocol-relative URL would be an open redirect. */
 export function safeReturnTo(raw: unknown): string {
@@ -35,7 +42,15 @@ export function createAuthRouter(config: AppConfig, oidc: Oidc): Router {
   const router = Router();
   const redirectUri = `${config.baseUrl}${callbackPath}`;
 
-  router.get('/login', async (req, res) => {
+  /**
+   * Sends the browser to the provider with a fresh PKCE verifier, state and nonce, kept in the
+   * session under the state; with `acrValues`, asks for that authentication level too.
+   */
+  async function startAuthorization(
+    req: Request,
+    res: Response,
+    options: { returnTo: string; acrValues?: string },
+  ) {
     const configuration = await oidc.configuration();
     const codeVerifier = client.randomPKCECodeVerifier();
     const codeChallenge = await client.calculatePKCECodeChallenge(codeVerifier);
@@ -48,6 +63,7 @@ export function createAuthRouter(config: AppConfig, oidc: Oidc): Router {
       code_challenge_method: 'S256',
       state,
       nonce,
+      ...(options.acrValues ? { acr_values: options.acrValues } : {}),
     });
     // Keep the few most recent: enough for several tabs, never an unbounded pile.
     const pending = Object.values(req.session.pendingLogins ?? {})
@@ -61,7 +77,8 @@ export function createAuthRouter(config: AppConfig, oidc: Oidc): Router {
           codeVerifier,
           state,
           nonce,
-          returnTo: safeReturnTo(req.query.returnTo),
+          returnTo: options.returnTo,
+          ...(options.acrValues ? { acrValues: options.acrValues } : {}),
           authorizationUrl: authorizationUrl.href,
           startedAt: Date.now(),
         },
@@ -69,6 +86,18 @@ export function createAuthRouter(config: AppConfig, oidc: Oidc): Router {
     ]);
     await saveSession(req);
     res.redirect(authorizationUrl.href);
+  }
+
+  router.get('/login', async (req, res) => {
+    await startAuthorization(req, res, { returnTo: safeReturnTo(req.query.returnTo) });
+  });
+
+  // Step-up: the same request with acr_values, so the provider asks for a second factor (only
+  // that, when its session already has the password). The callback checks the acr it gets.
+  router.get(stepUpPath, async (req, res) => {
+    const returnTo = safeReturnTo(req.query.returnTo);
+    if (req.session.user?.idTokenClaims.acr === adminAcr) return res.redirect(returnTo);
+    await startAuthorization(req, res, { returnTo, acrValues: adminAcr });
   });
 
   router.get(callbackPath, async (req, res) => {
@@ -117,6 +146,15 @@ export function createAuthRouter(config: AppConfig, oidc: Oidc): Router {
       throw providerUnreachable(config.issuer, { cause: error });
     }
     const claims: Record<string, unknown> = { ...tokens.claims() };
+    // openid-client does not check acr: a request with acr_values is only a request (a proxy,
+    // or the user editing the URL, can drop it). Refused here, the session stays as it was.
+    if (pending.acrValues !== undefined && claims.acr !== pending.acrValues) {
+      throw new HttpError(
+        403,
+        'insufficient_authentication_context',
+        `The sign-in came back without the level asked for: acr "${String(claims.acr ?? 'none')}" instead of "${pending.acrValues}".`,
+      );
+    }
     let userinfo;
     let flow;
     try {

@@ -1,6 +1,8 @@
 /**
  * The dashboard's pages: home, your teams, one team's expenses, your profile, and how you
- * signed in.
+ * signed in. An admin sees every team only after a second factor (teams.ts): until then the
+ * dashboard shows their own teams and offers the step-up, and a team page they could see only
+ * as an admin starts it.
  */
 import { createHash } from 'node:crypto';
 import { type Request, Router } from 'express';
@@ -8,7 +10,8 @@ import { csrfToken } from '../csrf.js';
 import { HttpError } from '../errors.js';
 import type { Oidc } from '../oidc.js';
 import { requireLogin } from '../require-login.js';
-import type { TeamDirectory } from '../teams.js';
+import type { TeamDirectory, Viewer } from '../teams.js';
+import { stepUpUrl } from './auth.js';
 
 const notices: Record<string, string> = {
   session_expired: 'Your session expired and could not be renewed. Please sign in again.',
@@ -28,20 +31,30 @@ export function createPagesRouter(teams: TeamDirectory, oidc: Oidc, issuer: stri
   });
 
   router.get('/dashboard', signedIn, (req, res) => {
-    const groups = req.session.user?.groups ?? [];
-    res.render('dashboard', { ...common(req), teams: teams.visibleTo(groups), total: teams.total });
+    const viewer = viewerOf(req);
+    res.render('dashboard', {
+      ...common(req),
+      teams: teams.visibleTo(viewer),
+      total: teams.total,
+      allTeams: teams.seesAll(viewer),
+      // A link, not a redirect: the admin's own view is still useful without a second factor.
+      stepUpUrl: teams.needsStepUp(viewer) ? stepUpUrl('/dashboard') : undefined,
+    });
   });
 
   router.get('/team/:id', signedIn, (req, res) => {
     const team = teams.find(String(req.params.id));
     if (!team) throw new HttpError(404, 'not_found', `There is no team "${req.params.id}".`);
-    if (!teams.canSee(req.session.user?.groups ?? [], team)) {
+    const access = teams.access(viewerOf(req), team);
+    if (access === 'forbidden') {
       throw new HttpError(
         403,
         'forbidden',
         `You are not in the ${team.label} team, so its expenses are not yours to see.`,
       );
     }
+    // The admin asked for this page, which a second factor would show: go and get it.
+    if (access === 'step_up') return res.redirect(stepUpUrl(req.originalUrl));
     res.render('team', { ...common(req), team, total: teams.total(team) });
   });
 
@@ -67,4 +80,10 @@ export function createPagesRouter(teams: TeamDirectory, oidc: Oidc, issuer: stri
   });
 
   return router;
+}
+
+/** The signed-in user's groups, and the acr of the ID token they signed in with. */
+function viewerOf(req: Request): Viewer {
+  const user = req.session.user;
+  return { groups: user?.groups ?? [], acr: user?.idTokenClaims.acr };
 }

@@ -8,18 +8,20 @@ import { type Browser, type BrowserContext, chromium, type Page } from 'playwrig
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signInWithPage } from '../../provider/testkit/playwright.js';
 import { chromiumAvailable, chromiumPath } from '../helpers/chromium.js';
-import { type Demo, startDemo } from '../helpers/demo.js';
+import { authenticatorCodes, type Demo, startDemo } from '../helpers/demo.js';
 
 const screenshots = fileURLToPath(new URL('./screenshots/', import.meta.url));
 
 describe.runIf(chromiumAvailable())('the demo in Chromium', () => {
   let demo: Demo;
   let browser: Browser;
+  let nextCode: () => Promise<string>;
   const contexts: BrowserContext[] = [];
 
   beforeAll(async () => {
     mkdirSync(screenshots, { recursive: true });
     demo = await startDemo();
+    nextCode = authenticatorCodes(demo.provider.seed, 'hannah.smith');
     browser = await chromium.launch({
       executablePath: chromiumPath,
       headless: true,
@@ -49,7 +51,7 @@ describe.runIf(chromiumAvailable())('the demo in Chromium', () => {
     await page.waitForURL(`${demo.appUrl}/dashboard`);
   }
 
-  it('shows an admin all five teams, and logout ends both sessions', async () => {
+  it('shows an admin all five teams after a second factor, and logout ends both sessions', async () => {
     const page = await newPage();
     await page.goto(`${demo.appUrl}/`);
     await page.screenshot({ path: `${screenshots}home.png` });
@@ -57,7 +59,24 @@ describe.runIf(chromiumAvailable())('the demo in Chromium', () => {
     await page.screenshot({ path: `${screenshots}understudy-login.png` });
     await signInWithPage(page, 'hannah.smith@task-vantage.com');
     await page.waitForURL(`${demo.appUrl}/dashboard`);
+    // One factor (the picker): no team yet, and the way to every team.
+    const stepUp = page.getByRole('link', {
+      name: 'Verify with a second factor to see every team',
+    });
+    await stepUp.waitFor();
+    expect(await page.locator('.card[data-team]').count()).toBe(0);
+    await page.screenshot({ path: `${screenshots}dashboard-admin-one-factor.png` });
+
+    // The provider asks only for the second factor, with Okta's selectors.
+    await stepUp.click();
+    await page.locator('[aria-label="Select Google Authenticator."]').click();
+    expect(await page.locator('input[name="identifier"]').count()).toBe(0);
+    await page.screenshot({ path: `${screenshots}step-up-code.png` });
+    await page.fill('input[name="credentials.passcode"]', await nextCode());
+    await page.click('[type="submit"]');
+    await page.waitForURL(`${demo.appUrl}/dashboard`);
     await expect.poll(() => page.locator('.card[data-team]').count()).toBe(5);
+    expect(await stepUp.count()).toBe(0);
     await page.screenshot({ path: `${screenshots}dashboard-admin.png` });
 
     await page.getByRole('button', { name: 'Logout' }).click();

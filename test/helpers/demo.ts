@@ -1,6 +1,6 @@
 /**
  * The demo app and a provider for it, both on free loopback ports, with the seed's demo
- * clients moved to the app's port.
+ * clients moved to the app's port; and Google Authenticator codes for its step-up.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
@@ -9,9 +9,11 @@ import type { Store } from 'express-session';
 import { createApp } from '../../app/app.js';
 import { demoClientIds, readAppConfig } from '../../app/config.js';
 import { createOidc } from '../../app/oidc.js';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { totp } from '../../provider/testkit/index.js';
 import type { Seed, SeedInput } from '../../seed/schema.js';
 import { freePort } from './child-app.js';
-import { seedWithClients, startTestProvider, type TestProvider } from './provider.js';
+import { seededUser, seedWithClients, startTestProvider, type TestProvider } from './provider.js';
 import { defaultSeedPath, loadSeed } from '../../seed/load.js';
 
 /** The seed's clients for the demo app, found by client_id as the app finds them. */
@@ -119,4 +121,32 @@ export async function writeDemoSeedFor(appUrl: string, dir: string): Promise<str
   const seedFile = join(dir, 'seed.json');
   writeFileSync(seedFile, JSON.stringify(seed));
   return seedFile;
+}
+
+/** The level the demo's all-teams view asks for (app/teams.ts). */
+export const twoFactorAcr = 'urn:okta:loa:2fa:any';
+
+/**
+ * Google Authenticator codes for a seeded user, each of a 30-second step not used before: the
+ * provider takes a code once, and one step either side of its clock. Steps are kept per
+ * returned function, so use one per provider.
+ */
+export function authenticatorCodes(seed: Seed, loginPrefix: string): () => Promise<string> {
+  const user = seededUser(seed, loginPrefix);
+  const otp = user.authenticators.find((authenticator) => authenticator.key === 'google_otp');
+  if (otp?.key !== 'google_otp') throw new Error(`${user.login} has no Google Authenticator`);
+  const used = new Set<number>();
+  return async function next(): Promise<string> {
+    const seconds = Date.now() / 1000;
+    const now = Math.floor(seconds / 30);
+    const step = [now, now + 1, now - 1].find((candidate) => !used.has(candidate));
+    // The step before now stops matching at the next step: not that close to it.
+    const left = (now + 1) * 30 - seconds;
+    if (step === undefined || (step === now - 1 && left < 5)) {
+      await sleep(left * 1000 + 100);
+      return next();
+    }
+    used.add(step);
+    return totp(otp.secret, step * 30);
+  };
 }

@@ -42,10 +42,13 @@ describe('pages', () => {
     expect(css.headers.get('content-type')).toContain('text/css');
   });
 
-  it('shows an admin all five teams', async () => {
+  it('shows an admin signed in with one factor no team yet, and the step-up (demo-step-up.test.ts)', async () => {
     const dashboard = await signIn(new Browser(), 'hannah.smith');
     expect(dashboard.url).toBe(`${demo.appUrl}/dashboard`);
-    expect(teamCards(dashboard)).toEqual(['finance', 'hr', 'marketing', 'legal', 'dev-advocacy']);
+    expect(teamCards(dashboard)).toEqual([]);
+    expect(dashboard.body).toContain(
+      'href="/step-up?returnTo=%2Fdashboard">Verify with a second factor to see every team</a>',
+    );
   });
 
   it('shows a finance user only finance, with its expenses and total; 403 and 404 elsewhere', async () => {
@@ -288,8 +291,10 @@ describe('the API', () => {
     issuers: demo.provider.issuers,
   });
   /** An access token as the SPA gets one: with the API's scope. */
-  const tokenFor = (user: string, options: { expiresIn?: number; audience?: string } = {}) =>
-    mintAccessToken(context(), { user, scopes: ['openid', 'expenses:read'], ...options });
+  const tokenFor = (
+    user: string,
+    options: { expiresIn?: number; audience?: string; claims?: Record<string, unknown> } = {},
+  ) => mintAccessToken(context(), { user, scopes: ['openid', 'expenses:read'], ...options });
   const call = (team: string, token?: string, headers: Record<string, string> = {}) =>
     fetch(`${demo.appUrl}/api/teams/${team}/expenses`, {
       headers: token ? { authorization: `Bearer ${token}`, ...headers } : headers,
@@ -354,8 +359,13 @@ describe('the API', () => {
     const nope = await call('nope', carol);
     expect(nope.status).toBe(404);
     expect(await nope.json()).toEqual({ error: 'not_found', error_description: 'No such team' });
-    const hannah = await tokenFor('hannah.smith@task-vantage.com');
+    // The admin sees every team with a second factor (demo-step-up.test.ts has the rest).
+    const hannah = await tokenFor('hannah.smith@task-vantage.com', {
+      claims: { acr: 'urn:okta:loa:2fa:any' },
+    });
     expect((await call('legal', hannah)).status).toBe(200);
+    const oneFactor = await tokenFor('hannah.smith@task-vantage.com');
+    expect((await call('legal', oneFactor)).status).toBe(403);
   });
 
   it('refuses expired, wrong-audience and under-scoped tokens', async () => {

@@ -59,6 +59,29 @@ describe('a refused bearer token', () => {
     expect(malformed).toMatchObject({ status: 400, code: 'invalid_request' });
   });
 
+  it('asks for a step-up as Okta does: 403, insufficient_authentication_context, acr_values', () => {
+    const stepUp = describeError(
+      new BearerError('insufficient_authentication_context', 'Needs a second factor', {
+        ...realm,
+        acrValues: 'urn:okta:loa:2fa:any',
+      }),
+    );
+    expect(stepUp).toMatchObject({
+      status: 403,
+      code: 'insufficient_authentication_context',
+      title: 'A second factor is needed',
+    });
+    // The scope belongs to insufficient_scope's challenge only, acr_values to this one only.
+    expect(stepUp.wwwAuthenticate).toBe(
+      'Bearer realm="expenses", error="insufficient_authentication_context", error_description="Needs a second factor", acr_values="urn:okta:loa:2fa:any"',
+    );
+    const scope = new BearerError('insufficient_scope', 'Lacks the scope', {
+      ...realm,
+      acrValues: 'urn:okta:loa:2fa:any',
+    });
+    expect(scope.challenge()).not.toContain('acr_values');
+  });
+
   it('keeps quotes and backslashes out of the quoted values', () => {
     const error = new BearerError('invalid_token', 'a "quoted" \\ value', realm);
     expect(error.challenge()).toContain('error_description="a quoted  value"');
