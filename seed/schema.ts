@@ -250,6 +250,10 @@ export const clientSchema = z.strictObject({
         'client_credentials',
         'implicit',
         'urn:ietf:params:oauth:grant-type:device_code',
+        // Okta's Direct Authentication grants: a password (then a second factor), or a code alone.
+        'password',
+        'http://auth0.com/oauth/grant-type/mfa-otp',
+        'urn:okta:params:oauth:grant-type:otp',
       ]),
     )
     .default(['authorization_code', 'refresh_token']),

@@ -4,7 +4,7 @@
  * tokens, and Okta's routes at the org root. Where a new endpoint goes: ./README.md.
  */
 export { OktaNotFound } from './org/api-error.js';
-export { grantableScopes, oktaConfiguration } from './server/configuration.js';
+export { oktaConfiguration } from './server/configuration.js';
 export { tokenLifetimes } from './server/lifetimes.js';
 export { revokingGrantJwts } from './server/jwt-grant-revocation.js';
 export { oktaOrgRoutes } from './org/org-routes.js';

@@ -18,6 +18,7 @@ import { sessionLifetime, tokenLifetimes } from './lifetimes.js';
 import { injectedConsentParam } from './offline-access.js';
 import { registerPostMessageMode } from './post-message-mode.js';
 import { providerPaths } from './route-table.js';
+import { resourceServerInfo } from './resource-server.js';
 import { claimsByScopeFor, groupsClaim } from './token-claims.js';
 import { loginPolicy } from '../authenticators/login-policy.js';
 import { oktaAcrValues } from '../authenticators/policy.js';
@@ -51,7 +52,6 @@ export function oktaConfiguration({
 }: OktaConfigurationOptions): OktaSetup {
   const seedClients = new Map(seed.clients.map((client) => [client.client_id, client]));
   const customClaimNames = [...new Set(seed.users.flatMap((user) => Object.keys(user.claims)))];
-  const allScopes = grantableScopes(server);
   const groups = groupsClaim(server);
 
   const isFirstParty = (clientId: string) => seedClients.get(clientId)?.consentRequired === false;
@@ -95,13 +95,7 @@ export function oktaConfiguration({
               `this authorization server only issues tokens for ${server.audience}`,
             );
           }
-          return {
-            audience: server.audience,
-            scope: allScopes,
-            accessTokenFormat: 'jwt',
-            accessTokenTTL: tokenLifetimes.accessToken,
-            jwt: { sign: { alg: 'RS256' } },
-          };
+          return resourceServerInfo(server);
         },
       },
     },
@@ -132,11 +126,6 @@ export function oktaConfiguration({
       registerPostMessageMode(provider, seedClients);
     },
   };
-}
-
-/** Every scope the server's access tokens may carry: its resource server's `scope`. */
-export function grantableScopes(server: SeedAuthorizationServer): string {
-  return [...Object.keys(claimsByScope), 'offline_access', ...server.scopes].join(' ');
 }
 
 /** Confidential clients (resource servers) may introspect any token; public ones their own. */

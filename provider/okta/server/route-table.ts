@@ -33,6 +33,10 @@ import { groupsClaim } from './token-claims.js';
 import type { AutoLogin } from '../../interactions/sign-in-factors.js';
 import { createCodeChallenges } from '../authenticators/challenges.js';
 import { signInFactors } from '../authenticators/sign-in-factors.js';
+import { registerDirectAuthGrants } from '../direct-auth/grants.js';
+import { resourceServerInfo } from './resource-server.js';
+import { unauthorizedGrantType } from './unauthorized-grant-type.js';
+import { oktaFindAccount } from './id-token-claims.js';
 import type { AdapterFactory } from '../../store/memory-adapter.js';
 import type { OutboxStore } from '../../store/outbox.js';
 import type { SessionTokenStore } from '../../store/session-tokens.js';
@@ -152,6 +156,7 @@ export function oktaRoutes(options: OktaRoutesOptions): Middleware {
   const { provider, issuer, server, seed, accounts } = options;
   const clients = new Map(seed.clients.map((client) => [client.client_id, client]));
   const prefix = options.mountPath;
+  const challenges = createCodeChallenges({ storage: options.storage, outbox: options.outbox });
   const interactions = createInteractions({
     provider,
     accounts,
@@ -162,10 +167,7 @@ export function oktaRoutes(options: OktaRoutesOptions): Middleware {
     actionUrl: (action: InteractionAction, uid) =>
       `${prefix}${pathFor(action === 'show' ? 'interaction' : `interaction.${action}`, { uid })}`,
     identifierFirst: seed.signInPage.identifierFirst,
-    factors: signInFactors({
-      clients,
-      challenges: createCodeChallenges({ storage: options.storage, outbox: options.outbox }),
-    }),
+    factors: signInFactors({ clients, challenges }),
     storage: options.storage,
     grantsSilently: ({ params, prompt }) => {
       const client = clients.get(String(params.client_id));
@@ -176,6 +178,16 @@ export function oktaRoutes(options: OktaRoutesOptions): Middleware {
     },
     autoLogin: options.autoLogin,
     injectedCodeFailure: options.injectedCodeFailure,
+  });
+  // Handlers behind oidc-provider's token route, which runs them as its own grant types.
+  registerDirectAuthGrants(provider, {
+    accounts,
+    clients,
+    challenges,
+    storage: options.storage,
+    findAccount: oktaFindAccount(accounts, seed.org.id, groupsClaim(server)),
+    audience: server.audience,
+    resourceServer: resourceServerInfo(server),
   });
   const jwt = jwtAccessTokenEndpoints({
     issuer,
@@ -211,7 +223,7 @@ export function oktaRoutes(options: OktaRoutesOptions): Middleware {
     }),
     offlineAccessWithoutConsent,
   );
-  route(['POST'], 'token');
+  route(['POST'], 'token', unauthorizedGrantType);
   route(['POST'], 'device_authorization', deviceAuthorizationInterval);
   route(['POST'], 'code_verification', deviceFormSession(provider));
   route(['GET'], 'device_resume', deviceResumeSession(provider));
