@@ -20,7 +20,20 @@ import {
 
 const twoFactor = 'urn:okta:loa:2fa:any';
 const provider = useTestProvider(async () => ({
+  control: true,
   seed: await seedWith((base) => ({
+    users: [
+      ...base.users,
+      {
+        id: '00uDanaTotpAuthTime1',
+        login: 'dana.ortiz@task-vantage.com',
+        email: 'dana.ortiz@task-vantage.com',
+        givenName: 'Dana',
+        familyName: 'Ortiz',
+        password: 'understudy',
+        authenticators: [{ key: 'google_otp', secret: 'DANAORTIZAUTHTIMESECRET2' }],
+      },
+    ],
     clients: [
       ...base.clients,
       {
@@ -38,6 +51,7 @@ const web = () => seededClient(provider.seed, 'web');
 const hannah = () => seededUser(provider.seed, 'hannah'); // Google Authenticator
 const carol = () => seededUser(provider.seed, 'carol.lee'); // email
 const grace = () => seededUser(provider.seed, 'grace.li'); // no second factor
+const dana = () => seededUser(provider.seed, 'dana.ortiz'); // Google Authenticator, for one test
 
 function totpSecret(user: SeedUser): string {
   const authenticator = user.authenticators.find((candidate) => candidate.key === 'google_otp');
@@ -158,6 +172,42 @@ describe('a second factor asked for by acr_values', () => {
     const page = await browser.open(stepUp.begun.url.href, stepUp.begun.redirectUri);
     expect(page.body).toContain('aria-label="Select Email."');
     expect(page.body).not.toContain('name="identifier"');
+  });
+});
+
+describe('auth_time', () => {
+  it('moves only when a factor is verified', async () => {
+    const browser = new Browser();
+    const first = await start({ acr_values: twoFactor });
+    const select = await pick(browser, first.begun, dana());
+    const challenge = await browser.submit(selectForm(select), { authenticator: 'google_otp' });
+    const callback = await browser.submit(
+      codeForm(challenge),
+      { 'credentials.passcode': totp(totpSecret(dana()), Date.now() / 1000) },
+      first.begun.redirectUri,
+    );
+    const signedIn = (await redeemCallback(first.config, first.begun, callback.url)).claims();
+    try {
+      await provider.control?.shiftClock(120);
+      // Another acr the session already meets: a new sign-in record, no new factor.
+      const again = await start({ acr_values: 'urn:okta:loa:2fa:any:ifpossible' });
+      const silent = await browser.open(again.begun.url.href, again.begun.redirectUri);
+      const claims = (await redeemCallback(again.config, again.begun, silent.url)).claims();
+      expect(claims?.acr).toBe('urn:okta:loa:2fa:any:ifpossible');
+      expect(claims?.auth_time).toBe(signedIn?.auth_time);
+      // The password again: now it moves.
+      const fresh = await start({ prompt: 'login' });
+      const page = await browser.open(fresh.begun.url.href, fresh.begun.redirectUri);
+      const back = await browser.submit(
+        userPicker(page),
+        { user_id: dana().id },
+        fresh.begun.redirectUri,
+      );
+      const later = (await redeemCallback(fresh.config, fresh.begun, back.url)).claims();
+      expect(later?.auth_time).toBeGreaterThanOrEqual((signedIn?.auth_time ?? 0) + 120);
+    } finally {
+      await provider.control?.shiftClock(0);
+    }
   });
 });
 
