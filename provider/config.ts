@@ -23,8 +23,10 @@ export interface ProviderConfig {
   readonly readyFile: string | undefined;
   /** No one-click user picker: every sign-in needs a password (also a seed option). */
   readonly requirePassword: boolean;
-  /** The most entries of each kind (sessions, grants, codes, tokens) the memory store keeps. */
+  /** The most entries of each kind (sessions, grants, codes, tokens) the store keeps. */
   readonly maxSessions: number;
+  /** Without Redis: the data directory's SQLite file (the default) or this process's memory. */
+  readonly store: 'memory' | 'sqlite';
   /** Keep everything in this Redis, shared by every instance behind one issuer. */
   readonly redisUrl: string | undefined;
 }
@@ -53,6 +55,9 @@ Options:
                      write {"issuer", "issuers", "url", "pid"} there once the server answers
   --max-sessions <n> the most sessions (and of each other kind: grants, codes, tokens) kept
                      in memory, least recently used dropped first (default: 10000)
+  --store <kind>     where sessions, tokens and changed users are kept: "sqlite" (the
+                     default: understudy.sqlite in the data directory, kept across restarts)
+                     or "memory" (lost when the process ends)
   --redis <url>      keep sessions, tokens, keys and control state in Redis, shared by every
                      instance behind one issuer (also UNDERSTUDY_REDIS_URL)
   --require-password hide the one-click user picker: every sign-in needs a password
@@ -86,6 +91,7 @@ export function parseProviderArgs(
         'require-password': { type: 'boolean' },
         'max-sessions': { type: 'string' },
         redis: { type: 'string' },
+        store: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -107,7 +113,14 @@ export function parseProviderArgs(
     requirePassword: values['require-password'] === true,
     maxSessions: parseMaxSessions(values['max-sessions'] as string | undefined),
     redisUrl: parseRedisUrl((values.redis as string | undefined) ?? env.UNDERSTUDY_REDIS_URL),
+    store: parseStore(values.store as string | undefined),
   });
+}
+
+function parseStore(raw: string | undefined): 'memory' | 'sqlite' {
+  if (raw === undefined || raw === 'sqlite') return 'sqlite';
+  if (raw === 'memory') return 'memory';
+  throw new UsageError(`--store must be "sqlite" or "memory", got "${raw}"`);
 }
 
 function parsePort(raw: string | undefined): number {

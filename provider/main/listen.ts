@@ -23,7 +23,7 @@ import { createHost, type UnderstudyHost } from '../host/create-host.js';
 import { type KeyMaterial, pruneKeys } from '../oidc/keys.js';
 import { tokenLifetimes } from '../okta/index.js';
 import { assertClientsAccepted } from './assert-clients-accepted.js';
-import { openStorage } from './open-storage.js';
+import { openStorage, type StoreKind } from './open-storage.js';
 import { createRuntime } from './runtime.js';
 import type { OutboxStore } from '../store/outbox.js';
 
@@ -45,6 +45,8 @@ export interface ListenOptions {
   maxSessions?: number | undefined;
   /** Keep everything in this Redis, shared by every instance behind one issuer. */
   redisUrl?: string | undefined;
+  /** Without Redis: the data directory's SQLite file (kept across restarts) or memory (default). */
+  store?: StoreKind | undefined;
 }
 
 export interface RunningProvider {
@@ -70,6 +72,7 @@ export async function listen(options: ListenOptions): Promise<RunningProvider> {
   const { tls, dataDir } = options;
   const storage = await openStorage({
     dataDir,
+    store: options.store,
     redisUrl: options.redisUrl,
     maxSessions: options.maxSessions,
   });

@@ -36,6 +36,11 @@ export interface StartUnderstudyOptions {
   dataDir?: string;
   /** Serve the HTTP control API at /__understudy; defaults to true. */
   control?: boolean;
+  /**
+   * Where sessions and tokens are kept: `memory` (the default: each run starts clean) or
+   * `sqlite` (the data directory's file, kept across runs that name the same `dataDir`).
+   */
+  store?: 'memory' | 'sqlite';
 }
 
 export interface Understudy {
@@ -87,6 +92,7 @@ export async function startUnderstudy(options: StartUnderstudyOptions = {}): Pro
     seedSource: typeof options.seed === 'string' ? options.seed : '<seed object>',
     tls,
     control: options.control ?? true,
+    store: options.store ?? 'memory',
   });
   const control = running.control;
   if (!control) throw new Error('the control API is off; startUnderstudy needs it');
