@@ -156,6 +156,11 @@ export function loginFlow(peer, port, counter = { requests: 0 }, user = () => pe
   };
 }
 
+// The fields a login form asks the username and the password in: the stock oidc-provider's,
+// and Okta's (`identifier`, `credentials.passcode`) on Understudy's page.
+const passwordNames = new Set(['password', 'credentials.passcode']);
+const usernameNames = new Set(['username', 'login', 'identifier']);
+
 /** The form a user would submit: the one with a password field, or else the first. */
 function fillForm(html, user) {
   const forms = [...html.matchAll(/<form\b([^>]*)>([\s\S]*?)<\/form>/gi)].map(
@@ -167,13 +172,13 @@ function fillForm(html, user) {
       })),
     }),
   );
-  const chosen = forms.find((f) => f.inputs.some((i) => i.name === 'password')) ?? forms[0];
+  const chosen = forms.find((f) => f.inputs.some((i) => passwordNames.has(i.name))) ?? forms[0];
   if (!chosen) throw new Error('a page without a form in the login flow');
   const values = {};
   for (const { name, value } of chosen.inputs) {
     if (!name) continue;
-    if (name === 'password') values[name] = user.password;
-    else if (name === 'username' || name === 'login') values[name] = user.username;
+    if (passwordNames.has(name)) values[name] = user.password;
+    else if (usernameNames.has(name)) values[name] = user.username;
     else values[name] = value;
   }
   return { action: chosen.action, body: form(values) };

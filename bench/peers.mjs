@@ -1,8 +1,10 @@
-// The three servers the bench compares, how each is spawned and talked to, and what the bench
-// reads of their processes (CPU ticks and RSS from /proc). Each peer is spawned as its users
-// spawn it, with one RS256 2048-bit key kept on disk: Understudy makes its own on its first
-// start in a data directory; oauth2-mock-server and the stock oidc-provider are given one that
-// the bench makes once per run.
+// The servers the bench compares, how each is spawned and talked to, and what the bench reads
+// of their processes (CPU ticks and RSS from /proc). Each peer is spawned as its users spawn it,
+// with one RS256 2048-bit key kept on disk: Understudy makes its own on its first start in a
+// data directory; oauth2-mock-server and the stock oidc-provider are given one that the bench
+// makes once per run. Understudy runs twice: as its users start it, with the durable default
+// store (the data directory's understudy.sqlite), and with `--store memory`, the in-memory
+// store, to show what the durable one costs.
 import { execFileSync, spawn } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -72,13 +74,21 @@ export const peers = {
     service: { id: 'bench-web', secret: 'bench-web-secret-0123456789', scope: 'api' },
     user: { username: 'bench-user', password: 'any' },
   },
-  understudy: {
+  understudy: understudy(),
+  'understudy --store memory': understudy('--store', 'memory'),
+};
+export const peerNames = Object.keys(peers);
+
+/** The bundled CLI with a data directory, and `flags` after it. */
+function understudy(...flags) {
+  return {
     command: (port, dataDir) => [
       join(root, 'dist/bin/understudy.js'),
       '--port',
       String(port),
       '--data-dir',
       dataDir,
+      ...flags,
     ],
     paths: {
       discovery: '/oauth2/default/.well-known/openid-configuration',
@@ -98,9 +108,8 @@ export const peers = {
       scope: 'expenses:read',
     },
     user: seededUsers[0],
-  },
-};
-export const peerNames = Object.keys(peers);
+  };
+}
 
 /** The key the mock and the stock provider sign with, made once per data directory. */
 function sharedKeyFile(dataDir) {

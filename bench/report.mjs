@@ -4,7 +4,17 @@
 // that one file is written (README.md links to it). Formatted as prettier formats it.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { goalText, MOCK, shortName, soakGrowthLimit, STOCK, US } from './goals.mjs';
+import {
+  goalText,
+  limitText,
+  MOCK,
+  shortName,
+  soakGrowthLimit,
+  soakStoreFileLimit,
+  STOCK,
+  US,
+  US_MEMORY,
+} from './goals.mjs';
 import { readJson, writeText } from './output.mjs';
 import { bench } from './peers.mjs';
 
@@ -23,12 +33,18 @@ const side = current('side-by-side.json');
 const startup = current('startup.json');
 const soaks = [current('soak.json'), current('soak-long.json')].filter(Boolean);
 const soakHeap = current('soak-heap.json');
-const peerOrder = [MOCK, STOCK, US];
+const peerOrder = [MOCK, STOCK, US, US_MEMORY];
 const peerHeading = {
   [MOCK]: 'oauth2-mock-server',
   [STOCK]: 'stock oidc-provider',
   [US]: 'Understudy',
+  [US_MEMORY]: 'Understudy `--store memory`',
 };
+/** A table row's cells under each server's column, and the separator. */
+const headerCells = peerOrder.map((peer) => peerHeading[peer]).join(' | ');
+const separator = (columns) => `|${' --- |'.repeat(columns)}`;
+/** The soak rows' server cells: Understudy's (its durable default) alone. */
+const soakCells = (cell) => peerOrder.map((peer) => (peer === US ? cell : '')).join(' | ');
 
 const fixed = (digits, unit) => (v) =>
   v === undefined
@@ -37,6 +53,7 @@ const fixed = (digits, unit) => (v) =>
 const ms = fixed(0, ' ms');
 const us = fixed(0, ' µs');
 const mib = fixed(0, ' MiB');
+const mib1 = fixed(1, ' MiB');
 const perSecond = fixed(0, '/s');
 const times = fixed(2, '×');
 const percent = (v) => (v === undefined ? 'n/a' : `${v >= 0 ? '+' : ''}${(v * 100).toFixed(1)}%`);
@@ -64,7 +81,16 @@ const lines = [
   '',
 ];
 if (side) lines.push(...goalsTable(side), ...otherFigures(side));
-else if (soaks.length) lines.push('## Goals', '', ...soakRows(), '');
+else if (soaks.length) {
+  lines.push(
+    '## Goals',
+    '',
+    `| figure | ${headerCells} | growth | goal | met |`,
+    separator(peerOrder.length + 4),
+    ...soakRows(),
+    '',
+  );
+}
 const cuts = join(bench, 'cuts.md');
 if (existsSync(cuts)) lines.push(...readFileSync(cuts, 'utf8').trimEnd().split('\n'), '');
 if (startup) lines.push(...startupSection(startup));
@@ -91,13 +117,15 @@ function goalsTable(data) {
     `${count(data.operationsPerLoad.tokens.count)} \`client_credentials\` tokens (${data.operationsPerLoad.tokens.concurrency} at a time), ${count(data.operationsPerLoad.logins.count)} login flows (${data.operationsPerLoad.logins.concurrency} at a time); ${data.startsPerRound} start${data.startsPerRound === 1 ? '' : 's'}`,
     'with a warm compile cache per server and round.',
     '',
-    '| figure | oauth2-mock-server | stock oidc-provider | Understudy | Understudy ÷ peer, median (lowest–highest round) | goal | met |',
-    '| --- | --- | --- | --- | --- | --- | --- |',
+    `| figure | ${headerCells} | Understudy ÷ peer, median (lowest–highest round) | goal | met |`,
+    separator(peerOrder.length + 4),
   ];
   for (const goal of data.goals) {
     const format = formatOf[goal.metric] ?? ((v) => (v === undefined ? 'n/a' : v.toFixed(1)));
-    const login = goal.metric === 'loginCpuMicros';
+    // The requests per flow beside the login row against the peers, whose flows differ.
+    const login = goal.metric === 'loginCpuMicros' && !goal.columns;
     const cells = peerOrder.map((peer) => {
+      if (goal.columns && !goal.columns.includes(peer)) return '';
       const cell = format(value(peer, goal.metric));
       const n = requests(peer);
       return login && n !== undefined ? `${cell}, ${n.toFixed(0)} requests` : cell;
@@ -113,12 +141,17 @@ function goalsTable(data) {
   }
   out.push(...soakRows(), '');
   out.push(
-    '**How to read it.** Every round starts the three servers afresh and gives each the same',
+    '**How to read it.** Every round starts the four servers afresh and gives each the same',
     'work, one server after the other, in an order that rotates from round to round; a ratio',
     "is Understudy's figure over the named peer's in the same round, so a slow spell of the",
-    'machine falls on both sides of it. The ratio column is the median of the rounds, with the',
-    'lowest and highest round in brackets, and "met" judges that median; the three server',
-    "columns are each server's own median, so they need not divide to the ratio exactly. CPU",
+    'machine falls on both sides of it. "Understudy" is the CLI as its users start it, with',
+    "the durable default store (the data directory's `understudy.sqlite`, SQLite in WAL mode);",
+    '"Understudy `--store memory`" is the same CLI with the in-memory store, started, loaded',
+    'and stopped like the others. Every goal but one compares the durable default with a peer;',
+    "that one is the durable default's CPU per login flow over `--store memory`'s: what",
+    'keeping sessions, grants and codes on disk costs. The ratio column is the median of the',
+    'rounds, with the lowest and highest round in brackets, and "met" judges that median; the',
+    "server columns are each server's own median, so they need not divide to the ratio exactly. CPU",
     "is the server process's own (user + system time of all its threads, from",
     '`/proc/<pid>/stat`) divided by the operations of the load; the load generator is not',
     'counted. A start is spawn until discovery answers 200, keys already on disk, with a warm',
@@ -127,9 +160,11 @@ function goalsTable(data) {
     'login page (its flow is the authorize redirect and the code exchange), the stock',
     "oidc-provider shows its development login and consent pages, and Understudy's flow",
     'includes its login page and its form; so the CPU per login is compared with the stock',
-    'oidc-provider, and the requests each flow takes are given beside it. All three sign',
+    'oidc-provider, and the requests each flow takes are given beside it. All four sign',
     'RS256 JWT access tokens and ID tokens with a 2048-bit key. The soak rows are Understudy',
-    'alone: the growth of its RSS from the baseline sample to the last.',
+    'alone, with its durable default store: the growth of its RSS from the baseline sample to',
+    'the last, and its store file (`understudy.sqlite` and its `-wal`) at the last sample over',
+    'its size at the baseline.',
     '',
   );
   if (anyDisturbed) {
@@ -148,12 +183,25 @@ function goalsTable(data) {
 }
 
 function soakRows() {
-  return soaks.map((soak) => {
+  return soaks.flatMap((soak) => {
     const at = soak.samples.find((s) => s.logins === soak.baseline);
     const last = soak.samples.at(-1);
     const met = soak.failures > 0 ? false : soak.growthFromBaseline <= soakGrowthLimit;
     const failed = soak.failures > 0 ? `, ${count(soak.failures)} failed` : '';
-    return `| soak: RSS growth from ${count(soak.baseline)} to ${count(soak.logins)} logins${soak.kind === 'long' ? ' (`npm run bench:soak`)' : ''} | | | ${at ? mib(at.rssMiB) : 'n/a'} to ${mib(last.rssMiB)}${failed} | ${percent(soak.growthFromBaseline)} | ≤ ${(soakGrowthLimit * 100).toFixed(0)}% | ${verdict(met)} |`;
+    const span = `from ${count(soak.baseline)} to ${count(soak.logins)} logins${soak.kind === 'long' ? ' (`npm run bench:soak`)' : ''}`;
+    const rows = [
+      `| soak: RSS growth ${span} | ${soakCells(`${at ? mib(at.rssMiB) : 'n/a'} to ${mib(last.rssMiB)}${failed}`)} | ${percent(soak.growthFromBaseline)} | ≤ ${(soakGrowthLimit * 100).toFixed(0)}% | ${verdict(met)} |`,
+    ];
+    // A soak from before the durable store has no file sizes.
+    if (last.storeFileMiB !== undefined) {
+      const limit = soak.storeFileLimit ?? soakStoreFileLimit;
+      const ratio = soak.storeFileRatio;
+      const storeMet = soak.failures > 0 ? false : ratio === undefined ? undefined : ratio <= limit;
+      rows.push(
+        `| soak: store file bounded (\`understudy.sqlite\` + \`-wal\`) ${span} | ${soakCells(`${at ? mib1(at.storeFileMiB) : 'n/a'} to ${mib1(last.storeFileMiB)}${failed}`)} | ${times(ratio)} | ≤ ${limitText(limit)}× its size at ${count(soak.baseline)} | ${verdict(storeMet)} |`,
+      );
+    }
+    return rows;
   });
 }
 
@@ -197,11 +245,11 @@ function otherFigures(data) {
     '### Every figure, per server',
     '',
     "Each server's median of the rounds, lowest–highest round in brackets. Only the first start",
-    "makes a key, and only Understudy's (the bench gives the other two a key file, as Understudy",
-    'keeps its key in its data directory).',
+    "makes a key, and only Understudy's, either store (the bench gives the other two a key file,",
+    'as Understudy keeps its key in its data directory).',
     '',
-    `| figure | ${peerOrder.map((peer) => peerHeading[peer]).join(' | ')} |`,
-    '| --- | --- | --- | --- |',
+    `| figure | ${headerCells} |`,
+    separator(peerOrder.length + 1),
     ...rows.map(([label, cell]) => `| ${label} | ${peerOrder.map(cell).join(' | ')} |`),
     '',
     `Tokens as checked in the first round: ${formats.join('; ')}.`,
@@ -237,9 +285,12 @@ function soakSection() {
     '',
     'Browserless logins in a row (the whole Authorization Code + PKCE flow over HTTP, with the',
     'login page, 16 at a time, the seeded users in turn) against one `understudy` with its',
-    'default in-memory store (at most 10,000 of each kind of entry, least recently used',
-    'dropped first). Goal: RSS grows at most 20% from the baseline sample (the 10,000th login,',
-    'when the store is full) to the last.',
+    "durable default store (the data directory's `understudy.sqlite`, SQLite in WAL mode: at",
+    'most 10,000 of each kind of entry, expired entries and a kind over its cap, least',
+    'recently written first, pruned every 256 writes). Goals: RSS grows at most 20% from the',
+    'baseline sample (the 10,000th login, when the store is full) to the last, and the store',
+    `file (\`understudy.sqlite\` plus its \`-wal\`; the small \`-shm\` index is left out) ends at most ${limitText(soakStoreFileLimit)}×`,
+    'its size at the baseline.',
     '',
   ];
   for (const soak of soaks) {
@@ -248,14 +299,14 @@ function soakSection() {
       '',
       `${when(soak)}; ${soak.loginsPerSecond.toFixed(0)} logins/s, ${soak.requestsPerLogin?.toFixed(0) ?? 'n/a'} requests each; ${count(soak.failures)} failed${soak.firstError ? ` (first: ${soak.firstError})` : ''}.`,
       '',
-      '| logins | RSS | live heap (after a full GC) |',
-      '| --- | --- | --- |',
+      '| logins | RSS | live heap (after a full GC) | store file (`understudy.sqlite` + `-wal`) |',
+      '| --- | --- | --- | --- |',
       ...soak.samples.map(
         (s) =>
-          `| ${count(s.logins)}${s.logins === soak.baseline ? ' (baseline)' : ''} | ${mib(s.rssMiB)} | ${mib(s.liveHeapMiB)} |`,
+          `| ${count(s.logins)}${s.logins === soak.baseline ? ' (baseline)' : ''} | ${mib(s.rssMiB)} | ${mib(s.liveHeapMiB)} | ${s.storeFileMiB === undefined ? 'n/a' : `${mib1(s.storeFileMiB)} (${mib1(s.sqliteMiB)} + ${mib1(s.walMiB)})`} |`,
       ),
       '',
-      `RSS growth from ${count(soak.baseline)} to ${count(soak.logins)}: ${percent(soak.growthFromBaseline)}.`,
+      `RSS growth from ${count(soak.baseline)} to ${count(soak.logins)}: ${percent(soak.growthFromBaseline)}; the store file at the last sample over the baseline: ${times(soak.storeFileRatio)}.`,
       '',
     );
   }

@@ -1,9 +1,10 @@
 // The benchmark's driver. `npm run bench` builds, installs the peers (bench/package.json), then
-// runs this: the side-by-side rounds (bench/side-by-side.mjs: Understudy, a stock oidc-provider
-// 9 and oauth2-mock-server taking turns at the same work), Understudy's start-up
-// (bench/startup.mjs), a 20,000-login soak (bench/soak.mjs) and the report (bench/report.mjs),
-// which writes bench/RESULTS.md with every goal and whether it is met. About 5 minutes on a
-// quiet 2-core machine, build included; it must stay under 10.
+// runs this: the side-by-side rounds (bench/side-by-side.mjs: Understudy with its durable
+// default store, Understudy with `--store memory`, a stock oidc-provider 9 and
+// oauth2-mock-server taking turns at the same work), Understudy's start-up (bench/startup.mjs),
+// a 20,000-login soak on the durable default (bench/soak.mjs) and the report
+// (bench/report.mjs), which writes bench/RESULTS.md with every goal and whether it is met. About
+// 5 to 6 minutes on a quiet 2-core machine, build included; it must stay under 10.
 //
 // `npm run bench:soak` (this script with `soak`) runs the long soaks instead: 100,000 logins, and
 // 30,000 with V8's old space limited, then the report again (about 6 minutes).

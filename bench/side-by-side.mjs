@@ -1,11 +1,15 @@
 // Understudy beside the local IdPs people use instead: oauth2-mock-server (no login page, signs
 // every token) and a stock oidc-provider 9 with its development login and consent pages and JWT
-// access tokens (bench/peers/stock-oidc-provider.mjs). All three sign with an RS256 2048-bit key.
+// access tokens (bench/peers/stock-oidc-provider.mjs); and beside itself with `--store memory`.
+// "Understudy" is the CLI as its users start it, with the durable default store (the data
+// directory's understudy.sqlite); the `--store memory` variant is the same CLI with the
+// in-memory store, and its one goal (bench/goals.mjs) is the durable store's cost per login.
+// All four sign with an RS256 2048-bit key.
 //
-// Each round measures all three, taking turns, so that the machine's drift falls on each alike:
+// Each round measures all four, taking turns, so that the machine's drift falls on each alike:
 //   1. starts, one peer after another: a first start (empty data directory and compile cache),
 //      then BENCH_STARTS starts with a warm compile cache, and a few with an empty one;
-//   2. loads: the three are started and left running, RSS read at ready, each warmed up with a
+//   2. loads: the four are started and left running, RSS read at ready, each warmed up with a
 //      few operations, then each measured load runs on one peer after the other: the same
 //      number of discovery + JWKS GETs, `client_credentials` tokens and login flows for each;
 //      RSS is read after each peer's logins.
@@ -65,7 +69,7 @@ const disturbedAbove = 0.1;
 
 const startedAt = performance.now();
 const folder = runFolder();
-const basePort = 47_000 + (process.pid % 300) * 3;
+const basePort = 47_000 + (process.pid % 250) * peerNames.length;
 const portOf = Object.fromEntries(peerNames.map((name, i) => [name, basePort + i]));
 const slug = (name) => name.replace(/\W+/g, '-');
 const log = (message) =>
@@ -189,7 +193,7 @@ async function round(index, order) {
     result[name].starts = { othersCores, disturbed: othersCores > disturbedAbove };
   }
 
-  // 2. Loads: all three running, each load on one peer after the other.
+  // 2. Loads: all four running, each load on one peer after the other.
   const servers = {};
   try {
     for (const name of order) {

@@ -1,10 +1,13 @@
-// A long run of browserless logins against one `understudy` with its default in-memory store
-// (at most 10,000 of each kind of entry), to show that its memory stays flat once the store is
-// full: RSS and the live heap (after a full GC, through bench/heap-probe.mjs) at a few points,
-// and the growth of RSS from the baseline sample (the 10,000th login, or the half-way point of a
-// shorter soak) to the last. Goal: at most 20% (bench/goals.mjs). Each login is the side-by-side
-// bench's flow (bench/client.mjs): authorize, the login page, its form, the redirects back and the
-// code exchange, 16 at a time, taking the seeded users in turn.
+// A long run of browserless logins against one `understudy` with its durable default store (the
+// data directory's understudy.sqlite, at most 10,000 of each kind of entry, pruned every 256
+// writes), to show that its memory and its store file stay flat once the store is full: RSS,
+// the live heap (after a full GC, through bench/heap-probe.mjs) and the store file's size
+// (understudy.sqlite plus its -wal; the -shm index beside them is left out) at a few points, and
+// their growth from the baseline sample (the 10,000th login, or the half-way point of a shorter
+// soak) to the last. Goals (bench/goals.mjs): RSS grows at most 20%, and the store file ends at
+// most 1.5× its size at the baseline. Each login is the side-by-side bench's flow
+// (bench/client.mjs): authorize, the login page, its form, the redirects back and the code
+// exchange, 16 at a time, taking the seeded users in turn.
 //
 //   node bench/soak.mjs        20,000 logins, soak.json (part of `npm run bench`)
 //   node bench/soak.mjs long   100,000 logins, soak-long.json (`npm run bench:soak`)
@@ -13,11 +16,11 @@
 //                              the store and how much heap V8 keeps until it needs it back
 // BENCH_SOAK_LOGINS and BENCH_SOAK_HEAP_MB change the count and the limit; BENCH_QUICK=1 makes
 // every kind 200 logins. Files go to bench/ or BENCH_OUT (bench/output.mjs).
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { agent, loginFlow, median } from './client.mjs';
-import { soakGrowthLimit } from './goals.mjs';
+import { soakGrowthLimit, soakStoreFileLimit } from './goals.mjs';
 import { quick, runInfo, writeJson } from './output.mjs';
 import {
   bench,
@@ -62,12 +65,28 @@ const liveHeapMiB = () =>
     server.child.once('message', (answer) => resolve(answer.heapUsed / 2 ** 20));
     server.child.send('heap');
   });
+/** A file's size in MiB; 0 while it does not exist (the -wal before the first write). */
+const fileMiB = (name) => {
+  try {
+    return statSync(join(dataDir, name)).size / 2 ** 20;
+  } catch {
+    return 0;
+  }
+};
 // RSS first: the probe's collection must not flatter it.
-const sample = async (count) => ({
-  logins: count,
-  rssMiB: rssMiB(server.pid),
-  liveHeapMiB: await liveHeapMiB(),
-});
+const sample = async (count) => {
+  const rss = rssMiB(server.pid);
+  const sqliteMiB = fileMiB('understudy.sqlite');
+  const walMiB = fileMiB('understudy.sqlite-wal');
+  return {
+    logins: count,
+    rssMiB: rss,
+    liveHeapMiB: await liveHeapMiB(),
+    storeFileMiB: sqliteMiB + walMiB,
+    sqliteMiB,
+    walMiB,
+  };
+};
 
 try {
   await untilReady(server, performance.now());
@@ -103,6 +122,7 @@ try {
         console.error(
           `soak: ${taken.logins} logins, RSS ${taken.rssMiB.toFixed(0)} MiB, ` +
             `live heap ${taken.liveHeapMiB.toFixed(0)} MiB, ` +
+            `store file ${taken.storeFileMiB.toFixed(1)} MiB, ` +
             `${((performance.now() - startedAt) / 1000).toFixed(0)} s`,
         );
       }
@@ -114,6 +134,9 @@ try {
   const atBaseline = samples.find((s) => s.logins === baseline);
   const last = samples.at(-1);
   const growth = atBaseline ? last.rssMiB / atBaseline.rssMiB - 1 : undefined;
+  const storeFileRatio = atBaseline?.storeFileMiB
+    ? last.storeFileMiB / atBaseline.storeFileMiB
+    : undefined;
   const result = {
     ...runInfo(),
     kind: kindName,
@@ -131,6 +154,12 @@ try {
     growthFromBaseline: growth,
     growthLimit: soakGrowthLimit,
     met: growth === undefined || failures > 0 ? undefined : growth <= soakGrowthLimit,
+    storeFileRatio,
+    storeFileLimit: soakStoreFileLimit,
+    storeFileMet:
+      storeFileRatio === undefined || failures > 0
+        ? undefined
+        : storeFileRatio <= soakStoreFileLimit,
   };
   const file = await writeJson(kind.file, result);
   console.log(JSON.stringify({ file, ...result }, null, 2));
