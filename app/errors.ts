@@ -84,9 +84,12 @@ export function describeError(error: unknown): ErrorView {
     // Express and body-parser's own request errors (a malformed %-escape, a body too large).
     return {
       status,
-      title: 'Bad request',
+      title: status === 413 ? 'Too large' : 'Bad request',
       code: 'invalid_request',
-      description: 'The request could not be understood.',
+      description:
+        status === 413
+          ? 'The request body is larger than this app reads.'
+          : 'The request could not be understood.',
     };
   }
   if (error instanceof client.ClientError) {
@@ -125,6 +128,11 @@ export function errorBoundary(
   res: Response,
   next: NextFunction,
 ): void {
+  // A client that hung up mid-request reads no answer, and it is no fault of ours to log.
+  if (req.destroyed && !req.complete) {
+    res.destroy();
+    return;
+  }
   if (res.headersSent) return next(error);
   const view = describeError(error);
   if (view.status === 503) console.warn(`demo app: ${view.description}`);
@@ -163,6 +171,7 @@ export function errorBoundary(
 
 function titleFor(status: number, code: string): string {
   if (code === 'insufficient_authentication_context') return 'A second factor is needed';
+  if (status === 413) return 'Too large';
   if (status === 403) return 'Not your team';
   if (status === 404) return 'Not found';
   if (status === 503) return 'The identity provider cannot be reached';

@@ -37,6 +37,7 @@ import type { SessionTokenStore } from '../store/session-tokens.js';
 import { CookieKeys } from '../http/cookie-keys.js';
 import { errorBoundary } from './error-boundary.js';
 import { requestGuards } from './request-guards.js';
+import { originForm } from './request-target.js';
 import { securityHeaders } from './security-headers.js';
 
 export interface CreateHostOptions {
@@ -194,7 +195,10 @@ export function createHost(options: CreateHostOptions): UnderstudyHost {
     throw new OktaNotFound(ctx.method, ctx.path);
   });
   const callback = app.callback();
-  const listener: RequestListener = (req, res) => void callback(req, res);
+  const listener: RequestListener = (req, res) => {
+    if (req.url !== undefined) req.url = originForm(req.url);
+    void callback(req, res);
+  };
   return { app, listener, issuers, providers };
 }
 

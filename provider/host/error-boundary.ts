@@ -7,10 +7,11 @@
  * error page); only errors it throws into our routes, such as an expired interaction, reach
  * this boundary.
  */
+import type { IncomingMessage } from 'node:http';
 import { HttpError, type Middleware } from 'koa';
 import { errors } from 'oidc-provider';
 import { cspNonce } from '../http/content-security.js';
-import { UnderstudyError } from '../http/errors.js';
+import { ClientClosedRequest, UnderstudyError } from '../http/errors.js';
 import { renderErrorPage } from '../views/error-page.js';
 
 const expiredInteraction =
@@ -20,7 +21,9 @@ export const errorBoundary: Middleware = async (ctx, next) => {
   try {
     await next();
   } catch (caught) {
-    const error = toUnderstudyError(caught);
+    const error = clientHungUp(ctx.req, caught)
+      ? new ClientClosedRequest({ cause: caught })
+      : toUnderstudyError(caught);
     if (!error.expose) console.error('understudy: unhandled error', caught);
     ctx.status = error.status;
     ctx.set(error.headers);
@@ -40,6 +43,14 @@ export const errorBoundary: Middleware = async (ctx, next) => {
     }
   }
 };
+
+/**
+ * Whether what failed was reading a request the client gave up on (Node's "aborted"): not a
+ * fault of ours, and nothing to log.
+ */
+function clientHungUp(req: IncomingMessage, caught: unknown): boolean {
+  return req.destroyed && !req.complete && caught !== null && caught === req.errored;
+}
 
 /** Our own errors pass as they are; oidc-provider's and Koa's keep their status and code. */
 export function toUnderstudyError(caught: unknown): UnderstudyError {

@@ -82,6 +82,16 @@ export class PayloadTooLarge extends UnderstudyError {
   }
 }
 
+/**
+ * The client hung up before its request was whole. No one reads the answer, and it is not a
+ * fault of ours: a 400, which the boundary does not log.
+ */
+export class ClientClosedRequest extends UnderstudyError {
+  constructor(options?: UnderstudyErrorOptions) {
+    super(400, 'invalid_request', 'the client closed the connection mid-request', options);
+  }
+}
+
 export class UnsupportedMediaType extends UnderstudyError {
   constructor(description: string, options?: UnderstudyErrorOptions) {
     super(415, 'invalid_request', description, options);

@@ -20,6 +20,8 @@ import { controlApi } from '../control/control-api.js';
 import { createControl, type UnderstudyControl } from '../control/controller.js';
 import { injectedFailures } from '../control/inject-failures.js';
 import { createHost, type UnderstudyHost } from '../host/create-host.js';
+import { answerClientError, maxHeaderBytes } from '../http/client-error.js';
+import { LingeringResponse } from '../http/lingering-response.js';
 import { type KeyMaterial, pruneKeys } from '../oidc/keys.js';
 import { tokenLifetimes } from '../okta/index.js';
 import { assertClientsAccepted } from './assert-clients-accepted.js';
@@ -97,14 +99,19 @@ export async function listen(options: ListenOptions): Promise<RunningProvider> {
     await storage.close();
     throw error;
   }
+  // Node's header limit, said here; what is over it, or is not HTTP, is answered with a
+  // status (answerClientError), and an answer that comes before the request body is whole
+  // lets the client finish sending before the connection closes (LingeringResponse).
+  const serverOptions = {
+    keepAliveTimeout: 5_000,
+    maxHeaderSize: maxHeaderBytes,
+    ServerResponse: LingeringResponse,
+  };
   const server = tls
     ? // Loaded only for --https: TLS costs milliseconds of every start that loads it.
-      (await import('node:https')).createServer({
-        keepAliveTimeout: 5_000,
-        key: tls.key,
-        cert: tls.cert,
-      })
-    : createHttpServer({ keepAliveTimeout: 5_000 });
+      (await import('node:https')).createServer({ ...serverOptions, key: tls.key, cert: tls.cert })
+    : createHttpServer(serverOptions);
+  server.on('clientError', answerClientError);
   const scheme = tls ? 'https' : 'http';
   // Requests that arrive between the bind and the app being ready wait here, not in limbo.
   let handle: RequestListener | undefined = undefined;

@@ -1,9 +1,13 @@
 /**
  * 10,000 malformed requests, generated from a fixed seed (so a failure replays: FUZZ_SEED=n),
  * over every route of the provider (the compiled CLI, with the control API), its org APIs and
- * the demo app, each in its own process. No answer may be a 5xx, no connection may close
- * without one, no body may show a stack trace or an internal path; both processes stay up,
- * and a normal sign-in works afterwards. The request count is the point, not the speed.
+ * the demo app, each in its own process; then every path either knows, each sent what is over
+ * a limit: a 70 KiB and a 1 MiB body on GET and on POST, a request line and headers past
+ * Node's 16 KiB. No answer may be a 5xx, no connection may close without one (an answer
+ * before the body is whole is followed by the body being read off, so the client reads the
+ * status, not a reset), no body may show a stack trace or an internal path; both processes
+ * stay up, and a normal sign-in works afterwards. The request count is the point, not the
+ * speed.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -46,6 +50,8 @@ const providerPaths = [
   '/oauth2/default/.well-known/oauth-authorization-server',
   '/oauth2/default/v1/authorize',
   '/oauth2/default/v1/authorize/abc',
+  // oidc-provider's resume path, named by a client: its error handler once answered a 500.
+  '/oauth2/default/v1/authorize/abc?client_id=0oanYW22VJxEb5ZB0JT6',
   '/oauth2/default/v1/token',
   '/oauth2/default/v1/keys',
   '/oauth2/default/v1/userinfo',
@@ -77,6 +83,7 @@ const providerPaths = [
   '/.well-known/openid-configuration',
   '/oauth2/v1/token',
   '/oauth2/v1/authorize',
+  '/oauth2/v1/authorize/abc?client_id=0oaIkfWUo4oNP64RAzCp',
   '/oauth2/v1/keys',
   '/oauth2/interaction/abc/login',
   '/login/sessionCookieRedirect',
@@ -268,8 +275,13 @@ function generate(rand: ReturnType<typeof random>, ports: { provider: number; ap
   }
   if (rand.chance(0.1)) headers['x-forwarded-for'] = '203.0.113.9';
 
+  // Now and then a request line or a header past Node's 16 KiB: a 414 or a 431.
+  if (rand.chance(0.01))
+    path += `${path.includes('?') ? '&' : '?'}q=${'a'.repeat(overLimit(rand))}`;
+  if (rand.chance(0.01)) headers[rand.pick(['cookie', 'x-padding'])] = 'b'.repeat(overLimit(rand));
+
   let body: Buffer | undefined;
-  if (method !== 'GET' && method !== 'HEAD' && rand.chance(0.8)) {
+  if (rand.chance(method === 'GET' || method === 'HEAD' ? 0.03 : 0.8)) {
     const shape = rand.int(5);
     if (shape === 0) body = Buffer.from(pairs());
     else if (shape === 1) {
@@ -285,19 +297,96 @@ function generate(rand: ReturnType<typeof random>, ports: { provider: number; ap
   return { port, method, path, headers, body } satisfies Fuzzed;
 }
 
+/** A request line or a header from a little to several times over Node's 16 KiB. */
+function overLimit(rand: ReturnType<typeof random>): number {
+  return rand.pick([17, 24, 64, 200]) * 1024;
+}
+
+/**
+ * What is over a limit, sent to every path either server knows: the sweep after the random
+ * requests. Each on a connection of its own that asks to be closed, so nothing reads off an
+ * unread body for a next request: the server has to.
+ */
+function oversized(ports: { provider: number; app: number }): Fuzzed[] {
+  const targets = [
+    ...providerPaths.map((path) => ({ port: ports.provider, path })),
+    ...appPaths.map((path) => ({ port: ports.app, path })),
+  ];
+  return targets.flatMap(({ port, path }): Fuzzed[] => {
+    const host = `localhost:${port}`;
+    const form = { host, 'content-type': 'application/x-www-form-urlencoded' };
+    const bodies = [70 * 1024, 1024 * 1024].flatMap((size) =>
+      ['GET', 'POST'].map((method): Fuzzed => ({
+        port,
+        method,
+        path,
+        headers: form,
+        body: Buffer.alloc(size, 'a'),
+      })),
+    );
+    const query = `${path.includes('?') ? '&' : '?'}q=`;
+    const heads = [20 * 1024, 100 * 1024].flatMap((size): Fuzzed[] => [
+      {
+        port,
+        method: 'GET',
+        path: `${path}${query}${'a'.repeat(size)}`,
+        headers: { host },
+        body: undefined,
+      },
+      {
+        port,
+        method: 'GET',
+        path,
+        headers: { host, cookie: `x=${'a'.repeat(size)}` },
+        body: undefined,
+      },
+      {
+        port,
+        method: 'POST',
+        path,
+        headers: { ...form, cookie: `x=${'a'.repeat(size)}` },
+        body: Buffer.alloc(1024 * 1024, 'a'),
+      },
+    ]);
+    // Targets parseurl hands to Node's deprecated url.parse(): a fragment, the absolute form.
+    const odd = [`${path}#fragment`, `http://${host}${path}`].map((target): Fuzzed => ({
+      port,
+      method: 'GET',
+      path: target,
+      headers: { host },
+      body: undefined,
+    }));
+    return [...bodies, ...heads, ...odd];
+  });
+}
+
+/** The request, for a failure message: method, server, path, and what was over a limit. */
+function labelOf(request: Fuzzed, appPort: number): string {
+  const server = request.port === appPort ? 'app' : 'provider';
+  const longHeader = Object.values(request.headers).some((value) => value.length > 16 * 1024);
+  return [
+    `${request.method} :${server}${request.path.slice(0, 120)}`,
+    request.body ? `(${request.body.length} bytes)` : '',
+    longHeader ? '(headers over 16 KiB)' : '',
+  ]
+    .filter(Boolean)
+    .join(' ');
+}
+
 const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
 
-function send(request: Fuzzed): Promise<{ status: number; body: string }> {
+function send(request: Fuzzed, ownConnection = false): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
     const req = httpRequest(
       {
-        agent,
+        agent: ownConnection ? false : agent,
         host: '127.0.0.1',
         port: request.port,
         method: request.method,
         path: request.path,
         headers: {
           ...request.headers,
+          ...(ownConnection ? { connection: 'close' } : {}),
           ...(request.body ? { 'content-length': String(request.body.length) } : {}),
         },
         timeout: 15_000,
@@ -327,8 +416,9 @@ const leaks = [
   /\.(ts|js):\d+/,
 ];
 
-describe('10,000 malformed requests', () => {
+describe('10,000 malformed requests, then everything over a limit', () => {
   let provider: RunningCli;
+  const logs = { provider: '', app: '' };
   let app: ChildProcess;
   let appPort: number;
   let providerPort: number;
@@ -349,6 +439,7 @@ describe('10,000 malformed requests', () => {
     const seedFile = join(dir, 'seed.json');
     writeFileSync(seedFile, JSON.stringify(seed));
     provider = await startCli(['--port', '0', '--control', '--data-dir', dir, '--seed', seedFile]);
+    provider.child.stderr?.on('data', (chunk: Buffer) => (logs.provider += chunk));
     providerPort = Number(new URL(provider.issuer).port);
     app = spawn(process.execPath, [appMain], {
       env: {
@@ -369,7 +460,7 @@ describe('10,000 malformed requests', () => {
           resolve();
         }
       });
-      app.stderr?.resume();
+      app.stderr?.on('data', (chunk: Buffer) => (logs.app += chunk));
     });
   }, 30_000);
 
@@ -381,29 +472,52 @@ describe('10,000 malformed requests', () => {
 
   it('answers every one with a status below 500, no stack and no path; both stay up and work', async () => {
     const rand = random(fuzzSeed);
+    const ports = { provider: providerPort, app: appPort };
+    const sweep = oversized(ports);
     const failures: string[] = [];
+    const statuses = new Map<number, number>();
     let sent = 0;
     let next = 0;
+    const attempt = async (request: Fuzzed, ownConnection: boolean) => {
+      const label = labelOf(request, appPort);
+      try {
+        const { status, body } = await send(request, ownConnection);
+        sent += 1;
+        statuses.set(status, (statuses.get(status) ?? 0) + 1);
+        if (status >= 500) failures.push(`${status} ${label}: ${body.slice(0, 200)}`);
+        const leak = leaks.find((pattern) => pattern.test(body));
+        if (leak) failures.push(`${leak} in ${label}: ${body.slice(0, 300)}`);
+      } catch (error) {
+        failures.push(`no status for ${label}: ${(error as Error).message}`);
+      }
+    };
     const worker = async () => {
       while (next < requests) {
         next += 1;
-        const request = generate(rand, { provider: providerPort, app: appPort });
-        const label = `${request.method} :${request.port === appPort ? 'app' : 'provider'}${request.path.slice(0, 120)}`;
-        try {
-          const { status, body } = await send(request);
-          sent += 1;
-          if (status >= 500) failures.push(`${status} ${label}: ${body.slice(0, 200)}`);
-          const leak = leaks.find((pattern) => pattern.test(body));
-          if (leak) failures.push(`${leak} in ${label}: ${body.slice(0, 300)}`);
-        } catch (error) {
-          failures.push(`no status for ${label}: ${(error as Error).message}`);
-        }
+        await attempt(generate(rand, ports), false);
+      }
+      while (next < requests + sweep.length) {
+        const request = sweep[next - requests] as Fuzzed;
+        next += 1;
+        await attempt(request, true);
       }
     };
     await Promise.all(Array.from({ length: concurrency }, worker));
-    expect(sent + failures.filter((line) => line.startsWith('no status')).length).toBe(requests);
-    expect(failures.slice(0, 10), `FUZZ_SEED=${fuzzSeed}, ${failures.length} failures`).toEqual([]);
+    const silent = failures.filter((line) => line.startsWith('no status')).length;
+    const serverErrors = failures.filter((line) => /^5\d\d /.test(line)).length;
+    expect(sent + silent).toBe(requests + sweep.length);
+    // Each limit was reached, and answered with its status.
+    for (const status of [413, 414, 431])
+      expect(statuses.get(status) ?? 0, String(status)).toBeGreaterThan(0);
+    expect(
+      failures.slice(0, 10),
+      `FUZZ_SEED=${fuzzSeed}: ${failures.length} failures of ${requests + sweep.length} requests (${serverErrors} 5xx, ${silent} closed without a status)`,
+    ).toEqual([]);
 
+    // Nothing of it was a bug to log, and no request took a deprecated path.
+    for (const [name, log] of Object.entries(logs)) {
+      expect(log, name).not.toMatch(/unhandled error|server_error|DeprecationWarning/);
+    }
     expect(provider.child.exitCode).toBeNull();
     expect(app.exitCode).toBeNull();
     // Whatever the fuzz changed through the control API is undone; then a real sign-in.

@@ -125,11 +125,29 @@ describe('malformed requests get a 4xx, never a 5xx', () => {
     expect(await response.json()).toMatchObject({ error: 'invalid_request' });
   });
 
-  it('an unknown resume path: 400', async () => {
-    const response = await fetch(`${provider.issuer}/v1/authorize/abc`, {
-      headers: { accept: 'application/json' },
+  it("a resume path of no sign-in in progress: Okta's 404, even with a client_id", async () => {
+    const spa = seededClient(provider.seed, 'spa');
+    for (const query of ['', `?client_id=${spa.client_id}`]) {
+      const response = await fetch(`${provider.issuer}/v1/authorize/abc${query}`, {
+        headers: { accept: 'application/json' },
+      });
+      expect(response.status, query).toBe(404);
+      expect(await response.json(), query).toMatchObject({ errorCode: 'E0000007' });
+    }
+  });
+
+  it('a form between the provider limit and the host limit: 413, not the provider 400', async () => {
+    const response = await raw('/oauth2/default/v1/token', {
+      method: 'POST',
+      headers: {
+        host: new URL(origin).host,
+        'content-type': 'application/x-www-form-urlencoded',
+        accept: 'application/json',
+      },
+      body: `grant_type=client_credentials&x=${'a'.repeat(60 * 1024)}`,
     });
-    expect(response.status).toBe(400);
+    expect(response.status).toBe(413);
+    expect(JSON.parse(response.body)).toMatchObject({ error: 'invalid_request' });
   });
 });
 

@@ -3,8 +3,9 @@
  * /oauth2/{id}, by name, with the steps that run for it. Routes named as oidc-provider names
  * them end in the provider, which answers after the Okta steps beside them (a step may answer
  * first, or reshape the provider's answer on its way out); a path not in the table goes
- * straight to the provider, which answers its own routes (keys, logout confirmation, device
- * verification, CORS preflights) or its 404.
+ * straight to the provider, which answers its own routes (keys, logout confirmation, CORS
+ * preflights) or passes it on to the host's 404. A step that finds its path names nothing
+ * after all (a resume path of no sign-in) passes it on to the host's 404 the same way.
  */
 import Router from '@koa/router';
 import type { Middleware } from 'koa';
@@ -13,7 +14,8 @@ import type Provider from 'oidc-provider';
 import { oktaApiScopes } from '../../../seed/okta-api-scopes.js';
 import type { Seed, SeedAuthorizationServer, SeedClient } from '../../../seed/schema.js';
 import { publicJwk, type KeyMaterial } from '../../oidc/keys.js';
-import { unavailable } from '../../http/errors.js';
+import { PayloadTooLarge, unavailable } from '../../http/errors.js';
+import { formBodyLimit } from '../../http/form-body.js';
 import { type AccountStore, claimsByScope } from '../../oidc/accounts.js';
 import { createInteractions, type InteractionAction } from '../../interactions/handlers.js';
 import { oktaDiscovery } from './discovery.js';
@@ -59,7 +61,9 @@ const paths = {
   ...providerPaths,
   discovery: '/.well-known/openid-configuration',
   oauth_discovery: '/.well-known/oauth-authorization-server',
-  // oidc-provider's own, at the path it derives from code_verification.
+  // oidc-provider's own, at the paths it derives from authorization and code_verification:
+  // where the sign-in pages send the browser back.
+  resume: '/v1/authorize/:uid',
   device_resume: '/v1/device/verify/:uid',
   debug: '/debug',
   interaction: '/interaction/:uid',
@@ -151,6 +155,36 @@ const answerUnavailableStore: Middleware = async (ctx, next) => {
   if (error) throw error;
 };
 
+/**
+ * No route of an authorization server reads a body over the form limit (oidc-provider's own,
+ * 56 KiB), and oidc-provider refuses one as a 400 without saying why: the size is a 413.
+ */
+const bodyWithinFormLimit: Middleware = (ctx, next) => {
+  if (Number(ctx.get('content-length')) > formBodyLimit) throw new PayloadTooLarge(formBodyLimit);
+  return next();
+};
+
+/** Set by a step whose path names nothing after all: the provider passes it on, to the 404. */
+const notARoute = Symbol('notARoute');
+
+/**
+ * The resume path holds only the sign-in this browser has in progress: the uid in its resume
+ * cookie, without a query, as oidc-provider links it. Any other /v1/authorize/{anything} is a
+ * path Okta does not have; oidc-provider would answer some of them with a 500 (its error
+ * handler reads a client_id from the query, then the parameters the resume never set).
+ */
+function signInInProgress(provider: Provider): Middleware {
+  return (ctx, next) => {
+    const uid = ctx.params.uid;
+    const resumable =
+      ctx.querystring === '' &&
+      uid !== undefined &&
+      ctx.cookies.get(provider.cookieName('resume')) === uid;
+    if (!resumable) (ctx.state as Record<symbol, unknown>)[notARoute] = true;
+    return next();
+  };
+}
+
 /** The authorization server's requests, relative to its path; the provider answers last. */
 export function oktaRoutes(options: OktaRoutesOptions): Middleware {
   const { provider, issuer, server, seed, accounts } = options;
@@ -223,6 +257,7 @@ export function oktaRoutes(options: OktaRoutesOptions): Middleware {
     }),
     offlineAccessWithoutConsent,
   );
+  route(['GET'], 'resume', signInInProgress(provider));
   route(['POST'], 'token', unauthorizedGrantType);
   route(['POST'], 'device_authorization', deviceAuthorizationInterval);
   route(['POST'], 'code_verification', deviceFormSession(provider));
@@ -250,10 +285,13 @@ export function oktaRoutes(options: OktaRoutesOptions): Middleware {
   route(['POST'], 'interaction.confirm', interactions.confirm);
   route(['POST'], 'interaction.abort', interactions.abort);
 
+  const providerRoutes = compose(provider.middleware);
   // The router's middleware types the context it adds params to; the host passes a plain one.
   return compose([
     answerUnavailableStore,
+    bodyWithinFormLimit,
     router.routes() as unknown as Middleware,
-    compose(provider.middleware),
+    (ctx, next) =>
+      (ctx.state as Record<symbol, unknown>)[notARoute] ? next() : providerRoutes(ctx, next),
   ]);
 }
