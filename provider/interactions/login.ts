@@ -75,7 +75,7 @@ export function loginStep(options: LoginStepOptions) {
     return { verified: [] };
   };
   const save = (details: Details, progress: Progress) =>
-    progressStore.upsert(details.uid, { ...progress } as never, progressTtlSeconds);
+    progressStore.upsert(details.uid, { ...progress }, progressTtlSeconds);
 
   const finish = async (ctx: Context, details: Details, progress: Progress, user: SeedUser) => {
     const { acr } = factors.assess(

@@ -47,7 +47,7 @@ export function createCodeChallenges(options: {
       const channel = methodType === 'sms' ? 'sms' : 'email';
       await sentCodes.upsert(
         codeId(challenge, factor),
-        { code, userId: user.id } as never,
+        { code, userId: user.id },
         codeLifetimeSeconds,
       );
       await options.outbox.send({ channel, to, code });
@@ -63,7 +63,7 @@ export function createCodeChallenges(options: {
         const id = `${user.id}:${step}`;
         if (await usedSteps.find(id)) return false;
         // Past the window either side, the step can no longer match: then it may go.
-        await usedSteps.upsert(id, { used: true } as never, 120);
+        await usedSteps.upsert(id, { used: true }, 120);
         return true;
       }
       const id = codeId(challenge, factor);
