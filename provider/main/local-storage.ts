@@ -1,16 +1,13 @@
 /**
  * The local store: this process's memory, and the data directory for what must outlive it.
  */
-import { unwatchFile, watchFile } from 'node:fs';
-import { join } from 'node:path';
 import { ControlState } from '../control/control-state.js';
-import { keyFilePath, loadOrCreateKeys, readKeyFile, writeKeyFile } from '../oidc/keys.js';
 import { createMemoryAdapterFactory, warnStoreFull } from '../store/memory-adapter.js';
 import { LastLogins } from '../store/last-logins.js';
 import { Outbox } from '../store/outbox.js';
-import { RevokedTokens } from '../store/revoked-tokens.js';
 import { SessionTokens } from '../store/session-tokens.js';
-import { keptPerServer, type SharedChange, type Storage } from './storage.js';
+import { dataDirectoryFiles } from './data-directory-files.js';
+import { keptPerServer, type Storage } from './storage.js';
 
 export function openLocalStorage(dataDir: string, maxSessions: number | undefined): Storage {
   // One warning for the whole process, however many authorization servers fill up.
@@ -25,42 +22,21 @@ export function openLocalStorage(dataDir: string, maxSessions: number | undefine
       },
     }),
   );
-  const revokedFor = keptPerServer(
-    (serverId) => new RevokedTokens(join(dataDir, `revoked-tokens-${serverId}.json`), maxSessions),
-  );
-  const keyFile = keyFilePath(dataDir);
-  const listeners: ((change: SharedChange) => void)[] = [];
-  // `understudy keys rotate`, or another instance on this data directory, changes the file.
-  const onKeyFile = () => {
-    for (const listener of listeners) listener({ kind: 'keys' });
-  };
+  const files = dataDirectoryFiles(dataDir, maxSessions);
   return {
     where: dataDir,
     storageFor,
-    revokedFor,
+    revokedFor: files.revokedFor,
     sessionTokens: new SessionTokens(),
     lastLogins: new LastLogins(),
     outbox: new Outbox(),
     controlState: new ControlState(),
-    keys: {
-      loadOrCreate: () => loadOrCreateKeys(dataDir),
-      read: () => readKeyFile(dataDir),
-      write: async (material) => {
-        await writeKeyFile(dataDir, material);
-      },
-    },
+    keys: files.keys,
     share: async () => undefined,
     sharedState: async () => [],
     exclusive: (work) => work(),
     storedSeed: async () => undefined,
-    onChange(listener) {
-      if (listeners.length === 0) {
-        watchFile(keyFile, { interval: 1_000, persistent: false }, onKeyFile);
-      }
-      listeners.push(listener);
-    },
-    async close() {
-      unwatchFile(keyFile, onKeyFile);
-    },
+    onChange: files.onChange,
+    close: files.close,
   };
 }

@@ -4,8 +4,6 @@
  * (even after SIGKILL) finds sessions, tokens, sign-ins in progress, the outbox and the users
  * the Management API changed where it left them.
  */
-import { unwatchFile, watchFile } from 'node:fs';
-import { join } from 'node:path';
 import {
   type ControlStateStore,
   type FailableEndpoint,
@@ -13,7 +11,6 @@ import {
   type InjectedFailure,
   type NextLogin,
 } from '../control/control-state.js';
-import { keyFilePath, loadOrCreateKeys, readKeyFile, writeKeyFile } from '../oidc/keys.js';
 import type { LastLoginStore } from '../store/last-logins.js';
 import {
   addressedTo,
@@ -22,41 +19,28 @@ import {
   outboxLimit,
   outboxMessage,
 } from '../store/outbox.js';
-import { RevokedTokens } from '../store/revoked-tokens.js';
 import {
   newSessionToken,
   type SessionTokenStore,
   sessionTokenLifetimeMs,
 } from '../store/session-tokens.js';
 import { type KeyValues, openSqliteStore } from '../store/sqlite.js';
+import { dataDirectoryFiles } from './data-directory-files.js';
 import { keptPerServer, type SharedChange, type Storage } from './storage.js';
 
 export function openSqliteStorage(dataDir: string, maxSessions: number | undefined): Storage {
   const store = openSqliteStore(dataDir, maxSessions);
   const { values } = store;
-  const revokedFor = keptPerServer(
-    (serverId) => new RevokedTokens(join(dataDir, `revoked-tokens-${serverId}.json`), maxSessions),
-  );
-  const keyFile = keyFilePath(dataDir);
-  const listeners: ((change: SharedChange) => void)[] = [];
-  const onKeyFile = () => {
-    for (const listener of listeners) listener({ kind: 'keys' });
-  };
+  const files = dataDirectoryFiles(dataDir, maxSessions);
   return {
     where: store.file,
     storageFor: keptPerServer((serverId) => store.adapterFor(serverId)),
-    revokedFor,
+    revokedFor: files.revokedFor,
     sessionTokens: sessionTokens(values),
     lastLogins: lastLogins(values),
     outbox: outbox(values),
     controlState: controlState(values),
-    keys: {
-      loadOrCreate: () => loadOrCreateKeys(dataDir),
-      read: () => readKeyFile(dataDir),
-      write: async (material) => {
-        await writeKeyFile(dataDir, material);
-      },
-    },
+    keys: files.keys,
     // No other instance to tell; kept, so the next start takes it up (the users, the clock).
     async share(change) {
       if (change.kind === 'keys') return;
@@ -74,14 +58,9 @@ export function openSqliteStorage(dataDir: string, maxSessions: number | undefin
       const change = json ? (JSON.parse(json) as SharedChange) : undefined;
       return change?.kind === 'seed' ? { seed: change.seed, base: change.base } : undefined;
     },
-    onChange(listener) {
-      if (listeners.length === 0) {
-        watchFile(keyFile, { interval: 1_000, persistent: false }, onKeyFile);
-      }
-      listeners.push(listener);
-    },
+    onChange: files.onChange,
     async close() {
-      unwatchFile(keyFile, onKeyFile);
+      await files.close();
       store.close();
     },
   };
