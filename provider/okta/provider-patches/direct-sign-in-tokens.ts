@@ -71,7 +71,8 @@ export function createTokenIssuer(options: TokenIssuerOptions): IssueTokens {
     grant.addOIDCScope(scope);
     grant.addResourceScope(audience, scope);
     const grantId = await grant.save();
-    const source = new provider.AuthorizationCode({
+    // What the code and the refresh token of a code flow both hold of its sign-in.
+    const signInFields = {
       accountId,
       acr,
       amr,
@@ -82,7 +83,8 @@ export function createTokenIssuer(options: TokenIssuerOptions): IssueTokens {
       gty,
       resource: audience,
       scope,
-    });
+    };
+    const source = new provider.AuthorizationCode(signInFields);
     ctx.oidc.entity('AuthorizationCode', source);
     ctx.oidc.entity('Grant', grant);
     ctx.oidc.entity('Account', account);
@@ -98,19 +100,7 @@ export function createTokenIssuer(options: TokenIssuerOptions): IssueTokens {
 
     let refreshToken: string | undefined;
     if (signIn.scopes.includes('offline_access') && client.grantTypeAllowed('refresh_token')) {
-      const rt = new provider.RefreshToken({
-        accountId,
-        acr,
-        amr,
-        authTime,
-        claims,
-        client,
-        grantId,
-        gty,
-        resource: audience,
-        rotations: 0,
-        scope,
-      });
+      const rt = new provider.RefreshToken({ ...signInFields, rotations: 0 });
       ctx.oidc.entity('RefreshToken', rt);
       refreshToken = await rt.save();
     }
