@@ -15,6 +15,7 @@ import { errorBoundary, HttpError } from './errors.js';
 import { createOidc, type Oidc } from './oidc.js';
 import { createApiRouter } from './routes/api.js';
 import { createAuthRouter } from './routes/auth.js';
+import { createLessonRouter } from './routes/lesson.js';
 import { createPagesRouter } from './routes/pages.js';
 import { createSpaRouter } from './routes/spa.js';
 import { createSessionMiddleware } from './session.js';
@@ -73,6 +74,7 @@ export function createApp(config: AppConfig, dependencies: AppDependencies): Exp
   );
   app.use(createAuthRouter(config, oidc));
   app.use(createPagesRouter(teams, oidc, config.issuer));
+  app.use(createLessonRouter(config, oidc));
   app.use(() => {
     throw new HttpError(404, 'not_found', 'There is no page here.');
   });

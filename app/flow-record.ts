@@ -35,6 +35,97 @@ export interface FlowRecord {
   tokens: DecodedToken[];
   userinfo: { endpoint: string; response: Record<string, unknown> } | undefined;
   at: string;
+  /** Every refresh the app made during this sign-in, oldest first (the last few). */
+  refreshes?: RefreshRecord[];
+  /** The logout that ended it, once there was one. */
+  logout?: LogoutRecord;
+}
+
+/** One refresh_token grant: the access token before and after, and whether the refresh token rotated. */
+export interface RefreshRecord {
+  at: string;
+  endpoint: string;
+  clientAuthentication: string;
+  /** The refresh token sent: a prefix and its length, never the whole. */
+  refreshTokenSent: string;
+  /** The one that came back, if any (a prefix and its length). */
+  refreshTokenReturned: string | undefined;
+  rotated: boolean;
+  whyRotation: string;
+  oldAccessToken: string;
+  newAccessToken: string;
+  expiresIn: number | undefined;
+  scope: string | undefined;
+}
+
+export interface LogoutRecord {
+  at: string;
+  endpoint: string;
+  params: { id_token_hint: string; post_logout_redirect_uri: string; state: string };
+  /** The full logout state, to recognise the provider's redirect back (not a secret). */
+  expectedState: string;
+  /** Set when the provider sent the browser back with the state: its session has ended. */
+  providerSessionEndedAt?: string;
+}
+
+/** Refreshes kept per sign-in: enough to see rotation, never an unbounded pile. */
+const keptRefreshes = 5;
+
+/** The record of one refresh, shown beside the sign-in it belongs to. */
+export function recordRefresh(
+  flow: FlowRecord,
+  refresh: {
+    endpoint: string;
+    clientId: string;
+    before: { accessToken: string; refreshToken: string };
+    after: {
+      accessToken: string;
+      refreshToken: string | undefined;
+      expiresIn: number | undefined;
+      scope: string | undefined;
+    };
+  },
+): FlowRecord {
+  const rotated =
+    refresh.after.refreshToken !== undefined &&
+    refresh.after.refreshToken !== refresh.before.refreshToken;
+  const record: RefreshRecord = {
+    at: new Date().toISOString(),
+    endpoint: refresh.endpoint,
+    clientAuthentication: `HTTP Basic: client_id ${refresh.clientId}, client_secret ••••••••`,
+    refreshTokenSent: shorten(refresh.before.refreshToken, 6),
+    refreshTokenReturned: refresh.after.refreshToken
+      ? shorten(refresh.after.refreshToken, 6)
+      : undefined,
+    rotated,
+    whyRotation: rotated
+      ? 'Rotated: the provider replaced the refresh token, and the old one is spent. Okta does this for public clients (no secret), so a stolen refresh token shows up when both copies are used.'
+      : "Not rotated: this app is a confidential client (it authenticates with its secret at every refresh), and Okta rotates only public clients' refresh tokens. The same refresh token stays valid.",
+    oldAccessToken: shorten(refresh.before.accessToken, 24),
+    newAccessToken: shorten(refresh.after.accessToken, 24),
+    expiresIn: refresh.after.expiresIn,
+    scope: refresh.after.scope,
+  };
+  return { ...flow, refreshes: [...(flow.refreshes ?? []), record].slice(-keptRefreshes) };
+}
+
+/** The logout, as the app sends it: the ID token shortened, the state to recognise the return. */
+export function recordLogout(flow: FlowRecord, logout: { endSessionUrl: URL }): FlowRecord {
+  const params = logout.endSessionUrl.searchParams;
+  const state = params.get('state') ?? '';
+  return {
+    ...flow,
+    logout: {
+      at: new Date().toISOString(),
+      endpoint: `${logout.endSessionUrl.origin}${logout.endSessionUrl.pathname}`,
+      params: {
+        id_token_hint: shorten(params.get('id_token_hint') ?? '', 24),
+        post_logout_redirect_uri: params.get('post_logout_redirect_uri') ?? '',
+        state,
+      },
+      expectedState: state,
+    },
+  };
 }
 
 /** Enough of a token or code to recognise it, never enough to use it. */

@@ -4,6 +4,7 @@
  */
 import type { NextFunction, Request, Response } from 'express';
 import * as client from 'openid-client';
+import { recordRefresh } from './flow-record.js';
 import type { Oidc } from './oidc.js';
 import { isProviderUnreachable, providerUnreachable } from './provider-outage.js';
 import { destroySession, toTokenSet } from './session.js';
@@ -19,8 +20,9 @@ export function requireLogin(oidc: Oidc, issuer: string) {
     if (tokens.expiresAt - Date.now() > 60_000) return next();
     try {
       if (!tokens.refreshToken) throw new RefreshRefused();
+      const configuration = await oidc.configuration();
       const refreshed = await client
-        .refreshTokenGrant(await oidc.configuration(), tokens.refreshToken)
+        .refreshTokenGrant(configuration, tokens.refreshToken)
         .catch((error: unknown) => {
           throw isProviderUnreachable(error)
             ? providerUnreachable(issuer, { cause: error })
@@ -33,6 +35,20 @@ export function requireLogin(oidc: Oidc, issuer: string) {
         refreshToken: renewed.refreshToken ?? tokens.refreshToken,
         idToken: renewed.idToken || tokens.idToken,
       };
+      // The lesson shows every refresh: old and new access token, and whether it rotated.
+      if (req.session.flow) {
+        req.session.flow = recordRefresh(req.session.flow, {
+          endpoint: configuration.serverMetadata().token_endpoint ?? '',
+          clientId: configuration.clientMetadata().client_id,
+          before: { accessToken: tokens.accessToken, refreshToken: tokens.refreshToken },
+          after: {
+            accessToken: renewed.accessToken,
+            refreshToken: renewed.refreshToken,
+            expiresIn: refreshed.expiresIn(),
+            scope: renewed.scope,
+          },
+        });
+      }
       return next();
     } catch (error) {
       // Only a refused refresh ends the session; a provider blip is an error page, not a logout.

@@ -57,6 +57,10 @@ declare module 'express-session' {
     user: SignedInUser;
     tokens: TokenSet;
     flow: FlowRecord;
+    /** The authorization code the sign-in redeemed: spent, kept for the lesson, never shown. */
+    spentCode: string;
+    /** After logout: the lesson of the sign-in that ended, logout included (nothing usable). */
+    endedSignIn: FlowRecord;
     csrfToken: string;
   }
 }

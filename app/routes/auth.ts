@@ -10,10 +10,16 @@ import * as client from 'openid-client';
 import type { AppConfig } from '../config.js';
 import { requireCsrf } from '../csrf.js';
 import { HttpError } from '../errors.js';
-import { recordFlow } from '../flow-record.js';
+import { recordFlow, recordLogout } from '../flow-record.js';
 import type { Oidc } from '../oidc.js';
 import { isProviderUnreachable, providerUnreachable } from '../provider-outage.js';
-import { destroySession, regenerateSession, saveSession, toTokenSet } from '../session.js';
+import {
+  destroySession,
+  type PendingLogin,
+  regenerateSession,
+  saveSession,
+  toTokenSet,
+} from '../session.js';
 import { adminAcr } from '../teams.js';
 
 export const scope = 'openid profile email groups offline_access';
@@ -36,6 +42,33 @@ export function safeReturnTo(raw: unknown): string {
     return '/dashboard';
   }
   return raw;
+}
+
+/**
+ * The sign-in this browser started that a callback's state answers; a state that answers none
+ * is refused (the lesson's "what if the state changed" runs this same check).
+ */
+export function pendingLoginFor(
+  pendingLogins: Record<string, PendingLogin>,
+  returnedState: string,
+): PendingLogin {
+  const pending = Object.hasOwn(pendingLogins, returnedState)
+    ? pendingLogins[returnedState]
+    : undefined;
+  if (pending) return pending;
+  if (Object.keys(pendingLogins).length === 0) {
+    throw new HttpError(
+      400,
+      'no_login_in_progress',
+      'There is no sign-in in progress in this browser.',
+    );
+  }
+  // A callback that answers none of this browser's requests: forged, or from elsewhere.
+  throw new HttpError(
+    400,
+    'state_mismatch',
+    'The state returned does not match any sign-in started here.',
+  );
 }
 
 export function createAuthRouter(config: AppConfig, oidc: Oidc): Router {
@@ -103,24 +136,7 @@ export function createAuthRouter(config: AppConfig, oidc: Oidc): Router {
   router.get(callbackPath, async (req, res) => {
     const pendingLogins = req.session.pendingLogins ?? {};
     const returnedState = typeof req.query.state === 'string' ? req.query.state : '';
-    const pending = Object.hasOwn(pendingLogins, returnedState)
-      ? pendingLogins[returnedState]
-      : undefined;
-    if (!pending) {
-      if (Object.keys(pendingLogins).length === 0) {
-        throw new HttpError(
-          400,
-          'no_login_in_progress',
-          'There is no sign-in in progress in this browser.',
-        );
-      }
-      // A callback that answers none of this browser's requests: forged, or from elsewhere.
-      throw new HttpError(
-        400,
-        'state_mismatch',
-        'The state returned does not match any sign-in started here.',
-      );
-    }
+    const pending = pendingLoginFor(pendingLogins, returnedState);
     // Single use, success or failure: a spent state, nonce and verifier are never tried again.
     delete pendingLogins[returnedState];
     req.session.pendingLogins = pendingLogins;
@@ -189,6 +205,9 @@ export function createAuthRouter(config: AppConfig, oidc: Oidc): Router {
     };
     req.session.tokens = toTokenSet(tokens);
     req.session.flow = flow;
+    // Spent now; kept (never shown) so the lesson can replay it against the real provider.
+    const spentCode = currentUrl.searchParams.get('code');
+    if (spentCode) req.session.spentCode = spentCode;
     await saveSession(req);
     res.redirect(pending.returnTo);
   });
@@ -196,13 +215,25 @@ export function createAuthRouter(config: AppConfig, oidc: Oidc): Router {
   router.post('/logout', urlencoded({ extended: false }), requireCsrf, async (req, res) => {
     const configuration = await oidc.configuration();
     const idToken = req.session.tokens?.idToken;
-    await destroySession(req);
-    res.clearCookie('demo.sid');
-    if (!idToken) return res.redirect('/');
-    const endSession = client.buildEndSessionUrl(configuration, {
-      id_token_hint: idToken,
-      post_logout_redirect_uri: `${config.baseUrl}/`,
-    });
+    const flow = req.session.flow;
+    const endSession = idToken
+      ? client.buildEndSessionUrl(configuration, {
+          id_token_hint: idToken,
+          post_logout_redirect_uri: `${config.baseUrl}/`,
+          // Comes back on the redirect: the app knows the provider ended its session.
+          state: client.randomState(),
+        })
+      : undefined;
+    if (flow && endSession) {
+      // A new, signed-out session that keeps only the lesson of the sign-in that just ended.
+      await regenerateSession(req);
+      req.session.endedSignIn = recordLogout(flow, { endSessionUrl: endSession });
+      await saveSession(req);
+    } else {
+      await destroySession(req);
+      res.clearCookie('demo.sid');
+    }
+    if (!endSession) return res.redirect('/');
     // Sending the browser to a provider that is down would strand it on a browser error page.
     if (!(await answers(configuration.serverMetadata().issuer))) {
       throw providerUnreachable(config.issuer, {

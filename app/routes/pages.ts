@@ -8,14 +8,21 @@ import { createHash } from 'node:crypto';
 import { type Request, Router } from 'express';
 import { csrfToken } from '../csrf.js';
 import { HttpError } from '../errors.js';
+import type { FlowRecord } from '../flow-record.js';
 import type { Oidc } from '../oidc.js';
 import { requireLogin } from '../require-login.js';
 import type { TeamDirectory, Viewer } from '../teams.js';
+import { saveSession } from '../session.js';
+import { specFor } from '../spec-links.js';
 import { stepUpUrl } from './auth.js';
+import { whatIfs } from '../what-if.js';
 
 const notices: Record<string, string> = {
   session_expired: 'Your session expired and could not be renewed. Please sign in again.',
 };
+
+/** How long after logout `/flow` still shows the sign-in that ended. */
+const endedSignInShownMs = 10 * 60_000;
 
 export function createPagesRouter(teams: TeamDirectory, oidc: Oidc, issuer: string): Router {
   const router = Router();
@@ -25,7 +32,14 @@ export function createPagesRouter(teams: TeamDirectory, oidc: Oidc, issuer: stri
     csrfToken: req.session.user ? csrfToken(req) : undefined,
   });
 
-  router.get('/', (req, res) => {
+  router.get('/', async (req, res) => {
+    // Back from the provider's logout with the state the app sent: its session has ended.
+    const logout = req.session.endedSignIn?.logout;
+    if (logout && typeof req.query.state === 'string' && req.query.state === logout.expectedState) {
+      logout.providerSessionEndedAt ??= new Date().toISOString();
+      await saveSession(req);
+      return res.redirect('/');
+    }
     const notice = typeof req.query.notice === 'string' ? notices[req.query.notice] : undefined;
     res.render('home', { ...common(req), notice });
   });
@@ -62,24 +76,44 @@ export function createPagesRouter(teams: TeamDirectory, oidc: Oidc, issuer: stri
     res.render('profile', { ...common(req) });
   });
 
+  // Signed out after a sign-in: the lesson of the sign-in that ended, its logout included.
+  router.get('/flow', async (req, res, next) => {
+    const ended = req.session.endedSignIn;
+    if (req.session.user || !ended) return next();
+    // It names the person who signed out: shown for a while after, not to the next user.
+    if (Date.parse(ended.logout?.at ?? '') + endedSignInShownMs < Date.now()) {
+      delete req.session.endedSignIn;
+      await saveSession(req);
+      return next();
+    }
+    res.set('cache-control', 'no-store');
+    res.render('flow', { ...common(req), ...lessonOf(ended), ended: true });
+  });
+
   router.get('/flow', signedIn, (req, res) => {
     const flow = req.session.flow;
     if (!flow) return res.redirect('/dashboard');
-    // Recomputed here, in front of the reader: BASE64URL(SHA256(code_verifier)).
-    const computedChallenge = createHash('sha256')
-      .update(flow.pkce.codeVerifier)
-      .digest('base64url');
-    res.render('flow', {
-      ...common(req),
-      flow,
-      computedChallenge,
-      challengeMatches: computedChallenge === flow.pkce.codeChallenge,
-      stateMatches: flow.state.sent === flow.state.returned,
-      nonceMatches: flow.nonce.sent === flow.nonce.inIdToken,
-    });
+    res.render('flow', { ...common(req), ...lessonOf(flow), ended: false });
   });
 
   return router;
+}
+
+/** What the lesson page shows of a sign-in: its record, the checks redone, the spec links. */
+function lessonOf(flow: FlowRecord) {
+  // Recomputed here, in front of the reader: BASE64URL(SHA256(code_verifier)).
+  const computedChallenge = createHash('sha256').update(flow.pkce.codeVerifier).digest('base64url');
+  const idTokenClaims = flow.tokens[0]?.claims ?? {};
+  return {
+    flow,
+    computedChallenge,
+    challengeMatches: computedChallenge === flow.pkce.codeChallenge,
+    stateMatches: flow.state.sent === flow.state.returned,
+    nonceMatches: flow.nonce.sent === flow.nonce.inIdToken,
+    mfa: { amr: idTokenClaims.amr, acr: idTokenClaims.acr },
+    spec: specFor,
+    whatIfs,
+  };
 }
 
 /** The signed-in user's groups, and the acr of the ID token they signed in with. */
