@@ -74,7 +74,7 @@ export function createApp(config: AppConfig, dependencies: AppDependencies): Exp
   );
   app.use(createAuthRouter(config, oidc));
   app.use(createPagesRouter(teams, oidc, config.issuer));
-  app.use(createLessonRouter(config, oidc));
+  app.use(createLessonRouter(config, oidc, teams));
   app.use(() => {
     throw new HttpError(404, 'not_found', 'There is no page here.');
   });

@@ -9,6 +9,11 @@ import type { Oidc } from './oidc.js';
 import { isProviderUnreachable, providerUnreachable } from './provider-outage.js';
 import { destroySession, toTokenSet } from './session.js';
 
+/** The app's expiry check: an access token within a minute of its end is refreshed first. */
+export function needsRefresh(tokens: { expiresAt: number }, now = Date.now()): boolean {
+  return tokens.expiresAt - now <= 60_000;
+}
+
 export function requireLogin(oidc: Oidc, issuer: string) {
   return async (req: Request, res: Response, next: NextFunction) => {
     if (!req.session.user || !req.session.tokens) {
@@ -17,7 +22,7 @@ export function requireLogin(oidc: Oidc, issuer: string) {
     // A signed-in page must not come back from the cache after logout (Back button).
     res.set('cache-control', 'no-store');
     const tokens = req.session.tokens;
-    if (tokens.expiresAt - Date.now() > 60_000) return next();
+    if (!needsRefresh(tokens)) return next();
     try {
       if (!tokens.refreshToken) throw new RefreshRefused();
       const configuration = await oidc.configuration();

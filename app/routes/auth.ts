@@ -71,6 +71,21 @@ export function pendingLoginFor(
   );
 }
 
+/**
+ * The callback's acr check for a sign-in that asked for `acrValues`. openid-client does not
+ * check acr: a request with acr_values is only a request (a proxy, or the user editing the URL,
+ * can drop it). Refused here, the session stays as it was (the lesson runs this same check).
+ */
+export function checkAcr(acrValues: string | undefined, claims: Record<string, unknown>): void {
+  if (acrValues !== undefined && claims.acr !== acrValues) {
+    throw new HttpError(
+      403,
+      'insufficient_authentication_context',
+      `The sign-in came back without the level asked for: acr "${String(claims.acr ?? 'none')}" instead of "${acrValues}".`,
+    );
+  }
+}
+
 export function createAuthRouter(config: AppConfig, oidc: Oidc): Router {
   const router = Router();
   const redirectUri = `${config.baseUrl}${callbackPath}`;
@@ -162,15 +177,7 @@ export function createAuthRouter(config: AppConfig, oidc: Oidc): Router {
       throw providerUnreachable(config.issuer, { cause: error });
     }
     const claims: Record<string, unknown> = { ...tokens.claims() };
-    // openid-client does not check acr: a request with acr_values is only a request (a proxy,
-    // or the user editing the URL, can drop it). Refused here, the session stays as it was.
-    if (pending.acrValues !== undefined && claims.acr !== pending.acrValues) {
-      throw new HttpError(
-        403,
-        'insufficient_authentication_context',
-        `The sign-in came back without the level asked for: acr "${String(claims.acr ?? 'none')}" instead of "${pending.acrValues}".`,
-      );
-    }
+    checkAcr(pending.acrValues, claims);
     let userinfo;
     let flow;
     try {

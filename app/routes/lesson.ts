@@ -4,16 +4,68 @@
  * session is read, never changed.
  */
 import { Router, urlencoded } from 'express';
+import * as client from 'openid-client';
+import { recordLogout } from '../flow-record.js';
+import { regenerateSession, saveSession } from '../session.js';
 import type { AppConfig } from '../config.js';
 import { requireCsrf, csrfToken } from '../csrf.js';
 import { HttpError } from '../errors.js';
 import type { Oidc } from '../oidc.js';
 import { requireLogin } from '../require-login.js';
 import { specFor } from '../spec-links.js';
-import { findWhatIf, runWhatIf } from '../what-if.js';
+import type { TeamDirectory } from '../teams.js';
+import { codeReplay, findWhatIf, runWhatIf } from '../what-if.js';
+import { createAccessTokenVerifier } from './api.js';
 
-export function createLessonRouter(config: AppConfig, oidc: Oidc): Router {
+export function createLessonRouter(config: AppConfig, oidc: Oidc, teams: TeamDirectory): Router {
   const router = Router();
+  const verifyAccessToken = createAccessTokenVerifier(config, oidc);
+  // The code used twice revokes the learner's tokens: a confirm step first, a sign-out after.
+  router.post(
+    `/flow/what-if/${codeReplay.id}`,
+    urlencoded({ extended: false }),
+    requireCsrf,
+    requireLogin(oidc, config.issuer),
+    async (req, res) => {
+      const { flow, tokens } = req.session;
+      if (!flow || !tokens || !req.session.spentCode) return res.redirect('/flow');
+      const body = (req.body ?? {}) as Record<string, unknown>;
+      if (body.confirm !== 'yes') {
+        return res.render('what-if-confirm', {
+          user: req.session.user,
+          csrfToken: csrfToken(req),
+          whatIf: codeReplay,
+        });
+      }
+      const result = await runWhatIf(codeReplay, {
+        config,
+        oidc,
+        flow,
+        tokens,
+        spentCode: req.session.spentCode,
+        teams,
+        verifyAccessToken,
+      });
+      // Signed out of the app as /logout does it, the lesson of the sign-in kept; the link to
+      // the provider's logout on the page ends its session too.
+      const endSession = client.buildEndSessionUrl(await oidc.configuration(), {
+        id_token_hint: tokens.idToken,
+        post_logout_redirect_uri: `${config.baseUrl}/`,
+        state: client.randomState(),
+      });
+      await regenerateSession(req);
+      req.session.endedSignIn = recordLogout(flow, { endSessionUrl: endSession });
+      await saveSession(req);
+      res.render('what-if', {
+        user: undefined,
+        csrfToken: csrfToken(req),
+        result,
+        spec: specFor,
+        endSessionUrl: endSession.href,
+        revoked: result.exchanges[1]?.response.fields.active === 'false',
+      });
+    },
+  );
   router.post(
     '/flow/what-if/:id',
     urlencoded({ extended: false }),
@@ -30,6 +82,8 @@ export function createLessonRouter(config: AppConfig, oidc: Oidc): Router {
         flow,
         tokens,
         spentCode: req.session.spentCode,
+        teams,
+        verifyAccessToken,
       });
       res.render('what-if', {
         user: req.session.user,

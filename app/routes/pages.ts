@@ -15,7 +15,7 @@ import type { TeamDirectory, Viewer } from '../teams.js';
 import { saveSession } from '../session.js';
 import { specFor } from '../spec-links.js';
 import { stepUpUrl } from './auth.js';
-import { whatIfs } from '../what-if.js';
+import { codeReplay, whatIfs } from '../what-if.js';
 
 const notices: Record<string, string> = {
   session_expired: 'Your session expired and could not be renewed. Please sign in again.',
@@ -113,6 +113,7 @@ function lessonOf(flow: FlowRecord) {
     mfa: { amr: idTokenClaims.amr, acr: idTokenClaims.acr },
     spec: specFor,
     whatIfs,
+    codeReplay,
   };
 }
 

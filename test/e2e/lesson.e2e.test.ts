@@ -64,6 +64,25 @@ describe.runIf(chromiumAvailable())('the lesson in Chromium', () => {
     expect(await page.locator('[data-refusal]').textContent()).toBe('invalid_grant');
     await page.screenshot({ path: `${screenshots}lesson-what-if.png`, fullPage: true });
 
+    // Printed: the lesson's content, without the navbar, the buttons or the what-if forms.
+    await page.goto(`${demo.appUrl}/flow`);
+    await page.emulateMedia({ media: 'print' });
+    expect(await page.locator('nav.navbar').isVisible()).toBe(false);
+    expect(await page.locator('[data-what-if]').first().isVisible()).toBe(false);
+    expect(await page.getByRole('button', { name: 'Logout' }).isVisible()).toBe(false);
+    expect(await page.locator('[data-refresh="0"]').isVisible()).toBe(true);
+    expect(await page.locator('a.spec').first().isVisible()).toBe(true);
+    // Each spec link prints its address after it.
+    expect(
+      await page.evaluate<string>(
+        "getComputedStyle(document.querySelector('a.spec'), '::after').content",
+      ),
+    ).toContain('https://');
+    const pdf = await page.pdf({ format: 'A4' });
+    expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
+    await page.emulateMedia({ media: 'screen' });
+    expect(await page.locator('nav.navbar').isVisible()).toBe(true);
+
     // A phone: nothing wider than the screen.
     await page.setViewportSize({ width: 390, height: 844 });
     await page.goto(`${demo.appUrl}/flow`);

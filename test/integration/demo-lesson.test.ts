@@ -115,6 +115,14 @@ describe('the life of a sign-in', () => {
     expect(mfa).toContain(twoFactorAcr);
     expect(mfa).toMatch(/&#34;(otp|mfa)&#34;/);
     expect(flow.body).toContain('acr_values');
+
+    // With a second factor already, the acr what-if runs on a labelled one-factor copy.
+    const acr = await browser.submit(formPostingTo(flow, '/flow/what-if/acr'));
+    expect(acr.body).toContain(`a copy: yours is ${twoFactorAcr}`);
+    expect(refusals(acr)[0]).toBe('insufficient_authentication_context');
+    // The API's acr rule on the real (two-factor) access token lets it through.
+    expect(statuses(acr).at(-1)).toBe('200');
+    expect((await browser.open(`${demo.appUrl}/flow`)).status).toBe(200);
   });
 });
 
@@ -160,5 +168,97 @@ describe('what if…', () => {
       setClockOffset(0);
     }
     expect((await browser.open(`${demo.appUrl}/flow`)).body).toContain('data-refresh="0"');
+  });
+
+  it('refuses a nonce that does not match, an expired token and a one-factor step-up; the session carries on', async () => {
+    const browser = new Browser();
+    await signIn(browser, 'hannah.smith');
+    const flow = await browser.open(`${demo.appUrl}/flow`);
+    for (const id of ['nonce', 'expired', 'acr']) {
+      expect(flow.body).toContain(`data-what-if="${id}"`);
+    }
+
+    const nonce = await browser.submit(formPostingTo(flow, '/flow/what-if/nonce'));
+    // Accepted with the nonce this sign-in sent, refused by openid-client with another.
+    expect(statuses(nonce)).toEqual(['200', '400']);
+    expect(refusals(nonce)).toEqual(['OAUTH_JWT_CLAIM_COMPARISON_FAILED']);
+    expect(nonce.body).toContain('unexpected ID Token &#34;nonce&#34; claim value');
+    expect(nonce.body).toContain('replay');
+
+    const expired = await browser.submit(formPostingTo(flow, '/flow/what-if/expired'));
+    expect(statuses(expired)).toEqual(['401', '200']);
+    expect(refusals(expired)).toEqual(['invalid_token']);
+    expect(expired.body).toContain(
+      'Bearer realm=&#34;expenses&#34;, error=&#34;invalid_token&#34;, error_description=&#34;The access token expired&#34;',
+    );
+    expect(expired.body).toContain('&#34;exp&#34; claim timestamp check failed');
+    expect(expired.body).toContain('refresh first');
+    expect(expired.body).toContain('POST /__understudy/clock');
+
+    const acr = await browser.submit(formPostingTo(flow, '/flow/what-if/acr'));
+    // The callback's acr check, the team page's step-up redirect, the API over HTTP (scope
+    // first), then the API's acr rule on the same token.
+    expect(statuses(acr)).toEqual(['403', '302', '403', '403']);
+    expect(refusals(acr)).toEqual([
+      'insufficient_authentication_context',
+      'insufficient_scope',
+      'insufficient_authentication_context',
+    ]);
+    expect(acr.body).toContain('/step-up?returnTo=%2Fteam%2F');
+    expect(acr.body).toContain(
+      'error=&#34;insufficient_authentication_context&#34;, error_description=&#34;Only members see',
+    );
+    expect(acr.body).toContain('acr_values=&#34;urn:okta:loa:2fa:any&#34;');
+    for (const page of [nonce, expired, acr]) expectNoSecrets(page);
+
+    // Nothing was refreshed or revoked: the session is as it was, and refreshes for real later.
+    const after = await browser.open(`${demo.appUrl}/flow`);
+    expect(after.status).toBe(200);
+    expect(after.body).not.toContain('data-refresh="0"');
+    try {
+      setClockOffset(3600);
+      expect((await browser.open(`${demo.appUrl}/dashboard`)).status).toBe(200);
+    } finally {
+      setClockOffset(0);
+    }
+    expect((await browser.open(`${demo.appUrl}/flow`)).body).toContain('data-refresh="0"');
+  });
+
+  it('replays the spent code only after a confirm, shows the revocation, and signs the learner out', async () => {
+    const browser = new Browser();
+    await signIn(browser, 'carol.lee');
+    const flow = await browser.open(`${demo.appUrl}/flow`);
+    expect(flow.body).toContain('(this ends your sign-in)');
+
+    // First the confirm step: nothing is replayed yet, and the sign-in still works.
+    const confirm = await browser.submit(formPostingTo(flow, '/flow/what-if/code_replay'));
+    expect(confirm.status).toBe(200);
+    expect(confirm.body).toContain('data-confirm="code_replay"');
+    expect(confirm.body).toContain('This ends your sign-in.');
+    expect(statuses(confirm)).toEqual([]);
+    const stillIn = await browser.open(`${demo.appUrl}/dashboard`);
+    expect(stillIn.url).toBe(`${demo.appUrl}/dashboard`);
+    expect(stillIn.status).toBe(200);
+
+    const result = await browser.submit(formPostingTo(confirm, '/flow/what-if/code_replay'));
+    expect(result.status).toBe(200);
+    // The replay refused, the access token no longer active, the refresh token refused.
+    expect(statuses(result)).toEqual(['400', '200', '400']);
+    expect(refusals(result)).toEqual(['invalid_grant', 'invalid_grant']);
+    expect(result.body).toMatch(/<code>active<\/code><\/th><td class="value">false</);
+    expect(result.body).toContain('data-signed-out');
+    expect(result.body).toContain('the provider revoked what it issued');
+    expect(result.body).toContain('href="/login"');
+    expectNoSecrets(result);
+
+    // Signed out of the app, the lesson kept; the link ends the provider's session too.
+    const ended = await browser.open(`${demo.appUrl}/flow`);
+    expect(ended.body).toContain('data-ended');
+    const endSession = /<a href="([^"]+)" data-end-session>/.exec(result.body)?.[1] ?? '';
+    expect(endSession.startsWith(demo.provider.issuer)).toBe(true);
+    const home = await browser.open(endSession.replaceAll('&amp;', '&'));
+    expect(home.url).toBe(`${demo.appUrl}/`);
+    const again = await browser.open(`${demo.appUrl}/dashboard`);
+    expect(again.body).toContain('Pick a seeded user');
   });
 });
