@@ -266,6 +266,32 @@ export const specLinks: Readonly<Record<string, SpecLink>> = Object.freeze({
     logout('RPLogout'),
     'Comes back on the redirect: the app knows this logout is the one it started.',
   ),
+  // The single-page app (/spa): a public client in the browser.
+  public_client: link(
+    'RFC 6749 §2.1',
+    rfc(6749, '2.1'),
+    'A public client cannot keep a secret (its code is in every browser), so it sends none; PKCE protects its code instead.',
+  ),
+  'spa.code_verifier': link(
+    'RFC 7636 §4.5',
+    rfc(7636, '4.5'),
+    'The secret behind the challenge, sent only now, from this page to the token endpoint; the provider hashes it and compares (§4.6).',
+  ),
+  cors: link(
+    'Okta: enable CORS',
+    'https://developer.okta.com/docs/guides/enable-cors/main/',
+    "The token endpoint answers another origin's page only if that origin is trusted: the browser checks Access-Control-Allow-Origin before the page may read the answer.",
+  ),
+  bearer_header: link(
+    'RFC 6750 §2.1',
+    rfc(6750, '2.1'),
+    'The access token travels in the Authorization header: "Bearer" and the token, never in the URL.',
+  ),
+  token_in_memory: link(
+    'RFC 6750 §5.3',
+    rfc(6750, '5.3'),
+    'Safeguard bearer tokens: kept in a variable of this page, not in localStorage or a cookie, so nothing outlives the page.',
+  ),
   // Refusals.
   invalid_grant: link(
     'RFC 6749 §5.2',

@@ -105,6 +105,10 @@ describe.runIf(chromiumAvailable())('the demo in Chromium', () => {
 
   it('runs the SPA: PKCE in the browser, the code exchanged over CORS, the API called', async () => {
     const page = await newPage();
+    const cspViolations: string[] = [];
+    page.on('console', (message) => {
+      if (/Content Security Policy/i.test(message.text())) cspViolations.push(message.text());
+    });
     await page.goto(`${demo.appUrl}/spa/`);
     await page.getByRole('button', { name: 'Sign in (SPA)' }).click();
     await signInWithPage(page, 'carol.lee@task-vantage.com');
@@ -122,10 +126,52 @@ describe.runIf(chromiumAvailable())('the demo in Chromium', () => {
     expect(await page.locator('#spa-output').textContent()).toContain('"status": 200');
     await page.screenshot({ path: `${screenshots}spa.png` });
 
+    // The lesson panel: the real values this page sent and saw, each beside its spec link.
+    const lesson = page.locator('[data-spa-lesson]');
+    await lesson.waitFor();
+    const { clientId } = JSON.parse((await page.locator('#spa-config').textContent()) ?? '{}') as {
+      clientId: string;
+    };
+    expect(clientId).toBeTruthy();
+    const value = (name: string) => lesson.locator(`[data-param="${name}"] td.value`).first();
+    expect(await value('client_id').textContent()).toBe(clientId);
+    expect(await value('code_challenge_method').textContent()).toBe('S256');
+    expect(await value('client_secret').textContent()).toContain('public client');
+    expect(await value('code_verifier').textContent()).toContain('its code is spent');
+    expect(await lesson.locator('[data-check="s256"]').textContent()).toContain('✓');
+    expect(await lesson.locator('[data-check="nonce"]').textContent()).toContain('✓');
+    expect(await lesson.locator('a.spec').count()).toBeGreaterThanOrEqual(8);
+    await expect
+      .poll(() => lesson.locator('[data-param="Authorization"] td.value').first().textContent())
+      .toMatch(/^Bearer eyJ.{9}…\(\d+ characters\)$/);
+
+    // What if the API got the ID token? Its aud is this client, not the API: 401 invalid_token.
+    await page.getByRole('button', { name: 'Send the API the ID token instead' }).click();
+    const refusal = lesson.locator('[data-what-if-result="wrong-audience"]');
+    await refusal.waitFor();
+    expect(await refusal.locator('[data-param="status"] td.value').textContent()).toBe('401');
+    expect(await refusal.locator('[data-param="error"] td.value').textContent()).toBe(
+      'invalid_token',
+    );
+    expect(await refusal.locator('[data-param="WWW-Authenticate"] td.value').textContent()).toMatch(
+      /^Bearer .*error="invalid_token"/,
+    );
+    await page.screenshot({ path: `${screenshots}spa-lesson.png`, fullPage: true });
+
     await page.locator('#spa-team').selectOption('legal');
     await page.getByRole('button', { name: 'Call the API' }).click();
     await expect.poll(() => page.locator('#spa-output').textContent()).toContain('"status": 403');
     expect(await page.locator('#spa-output').textContent()).toContain('"error": "forbidden"');
+
+    // What if the page reloads? The token lived in a variable: it is gone, and not in storage.
+    await page.getByRole('button', { name: 'Reload the page' }).click();
+    await page.locator('[data-spa-reloaded]').waitFor();
+    expect(await page.locator('[data-token-gone]').textContent()).toContain('gone');
+    expect(await page.locator('[data-spa-reloaded]').textContent()).toContain(
+      'tokens among them: 0',
+    );
+    expect(await page.locator('#spa-signed-in').isVisible()).toBe(false);
+    expect(cspViolations).toEqual([]);
   });
 
   it('shows how you signed in, with the S256 check passing', async () => {

@@ -7,6 +7,7 @@ import type { Server } from 'node:http';
 import { createApp } from '../../app/app.js';
 import { readAppConfig } from '../../app/config.js';
 import { createOidc } from '../../app/oidc.js';
+import { specLinks } from '../../app/spec-links.js';
 import { setClockOffset } from '../../provider/control/clock.js';
 import { mintAccessToken } from '../../provider/testkit/mint.js';
 import { Browser, formPostingTo, type Page, userPicker } from '../helpers/browser.js';
@@ -409,6 +410,23 @@ describe('the API', () => {
       /<script[^>]*id="spa-config"[^>]*>([^<]*)<\/script>/.exec(page.body)?.[1] ?? '{}',
     ) as { scope?: string };
     expect(config.scope?.split(' ')).toContain('expenses:read');
+  });
+
+  it("hands the SPA's lesson its spec links from the one table", async () => {
+    const page = await new Browser().open(`${demo.appUrl}/spa/`);
+    const links = JSON.parse(
+      /<script[^>]*id="spa-spec"[^>]*>([^<]*)<\/script>/.exec(page.body)?.[1] ?? '{}',
+    ) as Record<string, { href: string; label: string; why: string }>;
+    expect(Object.keys(links).length).toBeGreaterThanOrEqual(20);
+    expect(links.code_challenge_method).toEqual(specLinks.code_challenge_method);
+    expect(links.iss).toEqual(specLinks['token.iss']);
+    expect(links.public_client?.href).toContain('rfc6749#section-2.1');
+    expect(links.invalid_token?.href).toContain('rfc6750');
+    // No inline script: the data is JSON, the code is /assets/spa.js (the CSP allows no more).
+    const scripts = [...page.body.matchAll(/<script([^>]*)>/g)].map((match) => match[1] ?? '');
+    expect(scripts.every((attributes) => /type="application\/json"|src="/.test(attributes))).toBe(
+      true,
+    );
   });
 });
 
