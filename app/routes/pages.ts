@@ -4,6 +4,7 @@
  * dashboard shows their own teams and offers the step-up, and a team page they could see only
  * as an admin starts it.
  */
+import { sequenceDiagram } from '../sequence-diagram.js';
 import { createHash } from 'node:crypto';
 import { type Request, Router } from 'express';
 import { csrfToken } from '../csrf.js';
@@ -111,6 +112,10 @@ function lessonOf(flow: FlowRecord) {
     stateMatches: flow.state.sent === flow.state.returned,
     nonceMatches: flow.nonce.sent === flow.nonce.inIdToken,
     mfa: { amr: idTokenClaims.amr, acr: idTokenClaims.acr },
+    diagram: sequenceDiagram(
+      flow,
+      Array.isArray(idTokenClaims.amr) && idTokenClaims.amr.includes('mfa'),
+    ),
     spec: specFor,
     whatIfs,
     codeReplay,

@@ -57,6 +57,11 @@ describe('the life of a sign-in', () => {
     expect(flow.body).toContain('data-mfa');
     expect(flow.body).not.toContain('data-refresh="0"');
     expectNoSecrets(flow);
+    // The sequence diagram grows with the sign-in: two arrows a refresh, four for the logout.
+    const exchanges = (page: Page) => Number(/data-exchanges="(\d+)"/.exec(page.body)?.[1]);
+    const signedIn = exchanges(flow);
+    expect(signedIn).toBeGreaterThanOrEqual(7);
+    expect(flow.body).not.toContain('data-arrow="refresh"');
 
     try {
       setClockOffset(3600);
@@ -70,6 +75,8 @@ describe('the life of a sign-in', () => {
     expect(refreshed.body).toContain('data-rotated="false"');
     expect(refreshed.body).toContain('Okta rotates only public clients');
     expect(refreshed.body).toContain('data-life-refresh');
+    expect(exchanges(refreshed)).toBe(signedIn + 2);
+    expect(refreshed.body).toContain('POST /v1/token: refresh_token');
     expectNoSecrets(refreshed);
 
     const home = await browser.submit(formPostingTo(refreshed, '/logout'));
@@ -80,6 +87,8 @@ describe('the life of a sign-in', () => {
     expect(ended.body).toContain('data-ended');
     expect(ended.body).toContain('data-logout');
     expect(ended.body).toContain('data-life-logout');
+    expect(exchanges(ended)).toBe(signedIn + 2 + 4);
+    expect(ended.body).toContain('GET /v1/logout: the provider session ends');
     expect(ended.body).toContain('<code>id_token_hint</code>');
     expect(ended.body).toContain(`${demo.appUrl}/</td>`);
     expect(ended.body).toMatch(/data-check="provider-logout">✓ The provider ended its session/);
