@@ -3,7 +3,7 @@
  * sign-in with one thing wrong and shows the real refusal (app/what-if.ts). The learner's
  * session is read, never changed.
  */
-import { Router, urlencoded } from 'express';
+import { type Request, Router, urlencoded } from 'express';
 import * as client from 'openid-client';
 import { recordLogout } from '../flow-record.js';
 import { regenerateSession, saveSession } from '../session.js';
@@ -14,12 +14,26 @@ import type { Oidc } from '../oidc.js';
 import { requireLogin } from '../require-login.js';
 import { specFor } from '../spec-links.js';
 import type { TeamDirectory } from '../teams.js';
-import { codeReplay, findWhatIf, runWhatIf } from '../what-if.js';
+import { codeReplay, findWhatIf, type LabContext, runWhatIf } from '../what-if.js';
 import { createAccessTokenVerifier } from './api.js';
 
 export function createLessonRouter(config: AppConfig, oidc: Oidc, teams: TeamDirectory): Router {
   const router = Router();
   const verifyAccessToken = createAccessTokenVerifier(config, oidc);
+  /** What a what-if runs with: the app's own pieces and the learner's real sign-in. */
+  const labContext = (
+    req: Request,
+    flow: LabContext['flow'],
+    tokens: LabContext['tokens'],
+  ): LabContext => ({
+    config,
+    oidc,
+    flow,
+    tokens,
+    spentCode: req.session.spentCode,
+    teams,
+    verifyAccessToken,
+  });
   // The code used twice revokes the learner's tokens: a confirm step first, a sign-out after.
   router.post(
     `/flow/what-if/${codeReplay.id}`,
@@ -37,15 +51,7 @@ export function createLessonRouter(config: AppConfig, oidc: Oidc, teams: TeamDir
           whatIf: codeReplay,
         });
       }
-      const result = await runWhatIf(codeReplay, {
-        config,
-        oidc,
-        flow,
-        tokens,
-        spentCode: req.session.spentCode,
-        teams,
-        verifyAccessToken,
-      });
+      const result = await runWhatIf(codeReplay, labContext(req, flow, tokens));
       // Signed out of the app as /logout does it, the lesson of the sign-in kept; the link to
       // the provider's logout on the page ends its session too.
       const endSession = client.buildEndSessionUrl(await oidc.configuration(), {
@@ -76,15 +82,7 @@ export function createLessonRouter(config: AppConfig, oidc: Oidc, teams: TeamDir
       if (!whatIf) throw new HttpError(404, 'not_found', 'There is no such what-if.');
       const { flow, tokens } = req.session;
       if (!flow || !tokens) return res.redirect('/flow');
-      const result = await runWhatIf(whatIf, {
-        config,
-        oidc,
-        flow,
-        tokens,
-        spentCode: req.session.spentCode,
-        teams,
-        verifyAccessToken,
-      });
+      const result = await runWhatIf(whatIf, labContext(req, flow, tokens));
       res.render('what-if', {
         user: req.session.user,
         csrfToken: csrfToken(req),

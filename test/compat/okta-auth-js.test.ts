@@ -14,7 +14,7 @@ import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { totp } from '../../provider/testkit/index.js';
 import { signInWithPage } from '../../provider/testkit/playwright.js';
-import { chromiumAvailable, chromiumPath } from '../helpers/chromium.js';
+import { chromiumAvailable, chromiumPath, offlineChromiumArgs } from '../helpers/chromium.js';
 import { freePort } from '../helpers/child-app.js';
 import { isActive } from '../helpers/introspect.js';
 import {
@@ -62,12 +62,7 @@ async function launchProfile(authorizeRequests: URL[]) {
       headless: true,
       // Trusts the run's local CA the way NODE_EXTRA_CA_CERTS does for Node: nothing else.
       ignoreHTTPSErrors: true,
-      args: [
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
+      args: offlineChromiumArgs,
     });
     context.on('request', (request) => {
       const url = new URL(request.url());

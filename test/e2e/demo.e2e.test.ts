@@ -4,10 +4,10 @@
  */
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signInWithPage } from '../../provider/testkit/playwright.js';
-import { chromiumAvailable, chromiumPath } from '../helpers/chromium.js';
+import { chromiumAvailable, launchChromium } from '../helpers/chromium.js';
 import { authenticatorCodes, type Demo, startDemo } from '../helpers/demo.js';
 
 const screenshots = fileURLToPath(new URL('./screenshots/', import.meta.url));
@@ -22,17 +22,7 @@ describe.runIf(chromiumAvailable())('the demo in Chromium', () => {
     mkdirSync(screenshots, { recursive: true });
     demo = await startDemo();
     nextCode = authenticatorCodes(demo.provider.seed, 'hannah.smith');
-    browser = await chromium.launch({
-      executablePath: chromiumPath,
-      headless: true,
-      // This machine has no network beyond loopback: keep Chromium from trying.
-      args: [
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    });
+    browser = await launchChromium();
   }, 60_000);
   afterAll(async () => {
     await browser?.close();

@@ -5,11 +5,11 @@
  */
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { type Browser, chromium } from 'playwright-core';
+import { type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setClockOffset } from '../../provider/control/clock.js';
 import { signInWithPage } from '../../provider/testkit/playwright.js';
-import { chromiumAvailable, chromiumPath } from '../helpers/chromium.js';
+import { chromiumAvailable, launchChromium } from '../helpers/chromium.js';
 import { type Demo, startDemo } from '../helpers/demo.js';
 
 const screenshots = fileURLToPath(new URL('./screenshots/', import.meta.url));
@@ -21,16 +21,7 @@ describe.runIf(chromiumAvailable())('the lesson in Chromium', () => {
   beforeAll(async () => {
     mkdirSync(screenshots, { recursive: true });
     demo = await startDemo();
-    browser = await chromium.launch({
-      executablePath: chromiumPath,
-      headless: true,
-      args: [
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    });
+    browser = await launchChromium();
   }, 60_000);
   afterAll(async () => {
     await browser?.close();

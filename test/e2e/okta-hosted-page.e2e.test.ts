@@ -4,19 +4,19 @@
  * `[type="submit"]`, the "Select Google Authenticator." button), a TOTP code from the test kit,
  * an email code from the outbox, in both of Okta's page modes.
  */
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startUnderstudy, totp, type Understudy } from '../../provider/testkit/index.js';
 import { loadSeed } from '../../seed/load.js';
 import type { SeedInput } from '../../seed/schema.js';
-import { chromiumAvailable, chromiumPath } from '../helpers/chromium.js';
+import { chromiumAvailable, launchChromium } from '../helpers/chromium.js';
 
 const redirectUri = 'http://localhost:3000/authorization-code/callback';
 
 describe.runIf(chromiumAvailable())("Okta's hosted-page selectors in Chromium", () => {
   let browser: Browser;
   beforeAll(async () => {
-    browser = await chromium.launch({ executablePath: chromiumPath, headless: true });
+    browser = await launchChromium();
   });
   afterAll(() => browser?.close());
 

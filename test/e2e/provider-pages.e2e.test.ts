@@ -5,10 +5,10 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signInWithPage } from '../../provider/testkit/playwright.js';
-import { chromiumAvailable, chromiumPath } from '../helpers/chromium.js';
+import { chromiumAvailable, launchChromium } from '../helpers/chromium.js';
 import {
   seededClient,
   seededUser,
@@ -47,11 +47,7 @@ describe.runIf(chromiumAvailable())('provider pages in Chromium', () => {
         },
       ]),
     });
-    browser = await chromium.launch({
-      executablePath: chromiumPath,
-      headless: true,
-      args: ['--disable-background-networking', '--disable-component-update', '--no-first-run'],
-    });
+    browser = await launchChromium();
     framer = createServer((req, res) => {
       const src = new URL(req.url ?? '/', 'http://x').searchParams.get('src') ?? '';
       res.writeHead(200, { 'content-type': 'text/html' });

@@ -3,6 +3,7 @@
  * in CI (REQUIRE_CHROMIUM=1, set by .ci/run) a failure.
  */
 import { existsSync } from 'node:fs';
+import { type Browser, chromium } from 'playwright-core';
 
 export const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
@@ -16,4 +17,21 @@ export function chromiumAvailable(): boolean {
       "Install Debian's chromium (apt-get install chromium) or set CHROMIUM_PATH. ***\n",
   );
   return false;
+}
+
+/** Flags for Chromium on a machine with no network beyond loopback: keep it from trying. */
+export const offlineChromiumArgs = [
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
+
+/** Debian's Chromium, headless and offline, through playwright-core. */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: chromiumPath,
+    headless: true,
+    args: offlineChromiumArgs,
+  });
 }
