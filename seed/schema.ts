@@ -254,6 +254,8 @@ export const clientSchema = z.strictObject({
         'password',
         'http://auth0.com/oauth/grant-type/mfa-otp',
         'urn:okta:params:oauth:grant-type:otp',
+        // Identity Engine's IDX sign-in (the Sign-In Widget, okta-auth-js idx) ends with this.
+        'interaction_code',
       ]),
     )
     .default(['authorization_code', 'refresh_token']),

@@ -3,8 +3,11 @@
  * protocol requests fail next with a chosen OAuth error. Kept in this process (below), or in
  * Redis so that every instance behind one issuer sees the same (control/redis-state.ts).
  */
-/** /v1/authorize, /v1/token, and the check of a second factor's code on the sign-in page. */
-export const failableEndpoints = ['authorize', 'token', 'verify'] as const;
+/**
+ * /v1/authorize, /v1/token, the check of a second factor's code (the sign-in page and IDX), and
+ * the next IDX call (answered as Okta's rate limit, 429).
+ */
+export const failableEndpoints = ['authorize', 'token', 'verify', 'idx'] as const;
 export type FailableEndpoint = (typeof failableEndpoints)[number];
 
 export interface InjectedFailure {
@@ -60,11 +63,9 @@ export class ControlState implements ControlStateStore {
   }
 
   async pendingFailures(): Promise<Record<FailableEndpoint, InjectedFailure[]>> {
-    return {
-      authorize: [...(this.#failures.get('authorize') ?? [])],
-      token: [...(this.#failures.get('token') ?? [])],
-      verify: [...(this.#failures.get('verify') ?? [])],
-    };
+    return Object.fromEntries(
+      failableEndpoints.map((endpoint) => [endpoint, [...(this.#failures.get(endpoint) ?? [])]]),
+    ) as Record<FailableEndpoint, InjectedFailure[]>;
   }
 
   async clear(): Promise<void> {

@@ -41,11 +41,10 @@ export function redisControlState(store: RedisStore): ControlStateStore {
       return json ? (JSON.parse(json) as InjectedFailure) : undefined;
     },
     async pendingFailures() {
-      return {
-        authorize: await pending('authorize'),
-        token: await pending('token'),
-        verify: await pending('verify'),
-      };
+      const lists = await Promise.all(failableEndpoints.map((endpoint) => pending(endpoint)));
+      return Object.fromEntries(
+        failableEndpoints.map((endpoint, index) => [endpoint, lists[index] ?? []]),
+      ) as Record<FailableEndpoint, InjectedFailure[]>;
     },
     async clear() {
       await run((c) => c.del([nextLoginKey, ...failableEndpoints.map(failuresKey)]));

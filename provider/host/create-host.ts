@@ -15,6 +15,7 @@ import type { LastLoginStore } from '../store/last-logins.js';
 import {
   authorizationServerPath,
   type Directory,
+  type IdxEngine,
   oktaRequestId,
   orgAccessTokenVerifier,
   OktaNotFound,
@@ -75,6 +76,9 @@ export interface CreateHostOptions {
   /** A failure injected for the next code check (the control plane), if one waits. */
   injectedCodeFailure?:
     (() => Promise<{ error_description?: string | undefined } | undefined>) | undefined;
+  /** A failure injected for the next IDX call (the control plane), if one waits. */
+  injectedIdxFailure?:
+    (() => Promise<{ error_description?: string | undefined } | undefined>) | undefined;
 }
 
 export interface UnderstudyHost {
@@ -99,6 +103,7 @@ export function createHost(options: CreateHostOptions): UnderstudyHost {
   const issuers = new Map<string, string>();
   const providers = new Map<string, Provider>();
   const servers = new Map<string, Middleware>();
+  const idxEngines = new Map<string, IdxEngine>();
   const orgServer = orgAuthorizationServer(issuerBase);
 
   const buildServer = (server: SeedAuthorizationServer, isOrg: boolean) => {
@@ -120,7 +125,7 @@ export function createHost(options: CreateHostOptions): UnderstudyHost {
       clientScope: isOrg ? orgClientScope : undefined,
     });
     okta.adapt(provider);
-    const routes = oktaRoutes({
+    const { routes, idx } = oktaRoutes({
       provider,
       issuer,
       server,
@@ -139,7 +144,7 @@ export function createHost(options: CreateHostOptions): UnderstudyHost {
       autoLogin: options.autoLogin,
       injectedCodeFailure: options.injectedCodeFailure,
     });
-    return { provider, routes, issuer, prefix };
+    return { provider, routes, idx, issuer, prefix };
   };
 
   for (const server of seed.authorizationServers) {
@@ -147,6 +152,7 @@ export function createHost(options: CreateHostOptions): UnderstudyHost {
     issuers.set(server.id, built.issuer);
     providers.set(server.id, built.provider);
     servers.set(built.prefix, built.routes);
+    idxEngines.set(server.id, built.idx);
   }
   // The org server is built on its first request: most apps never call it, and a provider
   // costs milliseconds of every start and of every rebuild.
@@ -176,6 +182,11 @@ export function createHost(options: CreateHostOptions): UnderstudyHost {
       lastLogins: options.lastLogins,
     },
     seededAt: options.seededAt,
+    idxFor: (serverId) =>
+      serverId === orgServer.id
+        ? (orgBuilt ??= buildServer(orgServer, true)).idx
+        : idxEngines.get(serverId),
+    injectedIdxFailure: options.injectedIdxFailure,
     verifyAccessToken: orgAccessTokenVerifier({
       issuer: issuerBase,
       publicKeys: keys.signingKeys.map(publicJwk),

@@ -162,13 +162,14 @@ export async function listen(options: ListenOptions): Promise<RunningProvider> {
       seededAt,
       crossSiteCookies: tls !== undefined,
       requirePassword: options.requirePassword === true,
-      // The control plane reaches the core only through these four options.
+      // The control plane reaches the core only through these five options.
       ...(state && control
         ? {
             use: [controlApi(control)],
             before: injectedFailures(state, seed.clients),
             autoLogin: () => state.takeNextLogin(),
             injectedCodeFailure: () => state.takeFailure('verify'),
+            injectedIdxFailure: () => state.takeFailure('idx'),
           }
         : {}),
     });

@@ -9,6 +9,7 @@ export { tokenLifetimes } from './server/lifetimes.js';
 export { revokingGrantJwts } from './server/jwt-grant-revocation.js';
 export { oktaOrgRoutes } from './org/org-routes.js';
 export type { Directory } from './management/directory.js';
+export type { IdxEngine } from './idx/idx-engine.js';
 export { orgAccessTokenVerifier } from './management/org-access-tokens.js';
 export { oktaRequestId } from './org/request-id.js';
 export {

@@ -17,6 +17,27 @@ export const orgPaths = {
   groupUsers: '/api/v1/groups/:group/users',
   groupUser: '/api/v1/groups/:group/users/:user',
   groupApps: '/api/v1/groups/:group/apps',
+  idxIntrospect: '/idp/idx/introspect',
+  idxIdentify: '/idp/idx/identify',
+  idxChallenge: '/idp/idx/challenge',
+  idxAnswer: '/idp/idx/challenge/answer',
+  idxPoll: '/idp/idx/challenge/poll',
+  idxResend: '/idp/idx/challenge/resend',
+  idxCancel: '/idp/idx/cancel',
+  tokenRedirect: '/login/token/redirect',
+  widgetAssets: '/okta-signin-widget/{*file}',
+} as const;
+
+/** The IDX paths, by the engine's names for them. */
+export const idxPaths = {
+  introspect: orgPaths.idxIntrospect,
+  identify: orgPaths.idxIdentify,
+  challenge: orgPaths.idxChallenge,
+  answer: orgPaths.idxAnswer,
+  poll: orgPaths.idxPoll,
+  resend: orgPaths.idxResend,
+  cancel: orgPaths.idxCancel,
+  tokenRedirect: orgPaths.tokenRedirect,
 } as const;
 
 export type OrgPathName = keyof typeof orgPaths;

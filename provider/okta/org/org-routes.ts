@@ -12,7 +12,7 @@ import { type AccountStore, maySignIn } from '../../oidc/accounts.js';
 import { activateRedirect } from './activate.js';
 import { credentialedCors } from './trusted-origin-cors.js';
 import { OktaApiError } from './api-error.js';
-import { orgPaths } from './org-paths.js';
+import { idxPaths, orgPaths } from './org-paths.js';
 import { authnApi } from './authn-api.js';
 import type { SessionCookieOptions } from '../provider-patches/browser-session.js';
 import { sessionLifetime } from '../server/lifetimes.js';
@@ -23,6 +23,8 @@ import { apiAuthentication, requireScope } from '../management/api-auth.js';
 import type { Directory } from '../management/directory.js';
 import { groupsApi } from '../management/groups-api.js';
 import { usersApi } from '../management/users-api.js';
+import { type IdxEngine, idxActions } from '../idx/idx-engine.js';
+import { idxCall, idxCors, tokenRedirect } from '../idx/idx-routes.js';
 
 export interface OktaOrgRoutesOptions {
   /** The origin the issuers hang off, e.g. https://localhost:4000. */
@@ -41,6 +43,13 @@ export interface OktaOrgRoutesOptions {
   seededAt: string;
   /** The org authorization server's verdict on a Bearer token at /api/v1. */
   verifyAccessToken: Parameters<typeof apiAuthentication>[0]['verifyAccessToken'];
+  /** The IDX sign-ins of authorization server `id` (the org's included). */
+  idxFor(serverId: string): IdxEngine | undefined;
+  /** A failure injected for the next IDX call (the control plane), if one waits. */
+  injectedIdxFailure?:
+    (() => Promise<{ error_description?: string | undefined } | undefined>) | undefined;
+  /** The widget's files, when the hosted widget is on. */
+  widgetAssets?: Middleware | undefined;
 }
 
 export function oktaOrgRoutes(options: OktaOrgRoutesOptions): Middleware {
@@ -95,6 +104,19 @@ export function oktaOrgRoutes(options: OktaOrgRoutesOptions): Middleware {
         cookie: options.cookie,
       }),
     );
+  }
+  const idx = {
+    idxFor: options.idxFor,
+    trusted: (origin: string) => origin === options.issuerBase || trusted(origin),
+    injectedFailure: options.injectedIdxFailure,
+  };
+  const idxRoute = idxCors(idx.trusted);
+  for (const action of idxActions) {
+    route(idxPaths[action], ['OPTIONS', 'POST'], `idx.${action}`, idxRoute, idxCall(idx, action));
+  }
+  route(orgPaths.tokenRedirect, ['GET'], 'token_redirect', tokenRedirect(idx));
+  if (options.widgetAssets) {
+    route(orgPaths.widgetAssets, ['GET', 'HEAD'], 'widget_assets', options.widgetAssets);
   }
   managementRoutes(router, options);
   router.all('not_emulated', '/api/v1/{*rest}', (ctx) => {

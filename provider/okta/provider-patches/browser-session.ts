@@ -37,6 +37,14 @@ export async function saveBrowserSession(
     });
 }
 
+/** What the sign-in verified, as the session (and the tokens it later issues) carry it. */
+export interface SignInFacts {
+  amr?: string[] | undefined;
+  acr?: string | undefined;
+  /** Epoch seconds: `auth_time`. */
+  loginTs?: number | undefined;
+}
+
 /**
  * Signs `accountId` in: a new session, unless the browser already has one of theirs (or
  * `fresh` asks for a new one regardless).
@@ -46,11 +54,20 @@ export async function startBrowserSession(
   ctx: Context,
   accountId: string,
   ttlSeconds: number,
-  { fresh = false, ...cookie }: SessionCookieOptions & { fresh?: boolean },
+  {
+    fresh = false,
+    signIn = {},
+    ...cookie
+  }: SessionCookieOptions & { fresh?: boolean; signIn?: SignInFacts },
 ): Promise<BrowserSession> {
   const current = fresh ? undefined : await findBrowserSession(provider, ctx);
   const session = current?.accountId === accountId ? current : new provider.Session();
-  session.loginAccount({ accountId, amr: ['pwd'], loginTs: Math.floor(Date.now() / 1000) });
+  session.loginAccount({
+    accountId,
+    amr: signIn.amr ?? ['pwd'],
+    ...(signIn.acr === undefined ? {} : { acr: signIn.acr }),
+    loginTs: signIn.loginTs ?? Math.floor(Date.now() / 1000),
+  });
   await saveBrowserSession(provider, ctx, session, ttlSeconds, cookie);
   return session;
 }

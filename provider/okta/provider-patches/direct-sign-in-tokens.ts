@@ -27,6 +27,10 @@ export interface DirectSignIn {
   acr: string | undefined;
   /** The scopes granted (direct-auth/requested-scopes.ts). */
   scopes: readonly string[];
+  /** The app's nonce, for its ID token (an IDX sign-in's /v1/interact took one). */
+  nonce?: string | undefined;
+  /** When the user signed in (epoch seconds); now by default. */
+  authTime?: number | undefined;
 }
 
 export interface TokenIssuerOptions {
@@ -51,8 +55,8 @@ export function createTokenIssuer(options: TokenIssuerOptions): IssueTokens {
     const { provider, client } = ctx.oidc;
     const accountId = signIn.user.id;
     const scope = signIn.scopes.join(' ');
-    const { acr, amr } = signIn;
-    const authTime = Math.floor(Date.now() / 1000);
+    const { acr, amr, nonce } = signIn;
+    const authTime = signIn.authTime ?? Math.floor(Date.now() / 1000);
     // What the authorize endpoint asks of the ID token: auth_time, and the acr requested.
     const idTokenClaims: Record<string, ClaimsParameterMember> = {
       ...(client.requireAuthTime ? { auth_time: { essential: true } } : {}),
@@ -81,6 +85,7 @@ export function createTokenIssuer(options: TokenIssuerOptions): IssueTokens {
       client,
       grantId,
       gty,
+      nonce,
       resource: audience,
       scope,
     };
@@ -115,6 +120,7 @@ export function createTokenIssuer(options: TokenIssuerOptions): IssueTokens {
           acr,
           amr,
           auth_time: authTime,
+          nonce,
         },
         { ctx },
       );

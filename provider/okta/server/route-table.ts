@@ -37,6 +37,11 @@ import { createCodeChallenges } from '../authenticators/challenges.js';
 import { signInFactors } from '../authenticators/sign-in-factors.js';
 import { registerDirectAuthGrants } from '../direct-auth/grants.js';
 import { resourceServerInfo } from './resource-server.js';
+import { createIdxEngine, type IdxEngine } from '../idx/idx-engine.js';
+import { idxCors } from '../idx/idx-routes.js';
+import { registerInteractionCodeGrant } from '../idx/interaction-code-grant.js';
+import { idxPaths } from '../org/org-paths.js';
+import { originAllowed } from '../../http/client-origins.js';
 import { unauthorizedGrantType } from './unauthorized-grant-type.js';
 import { oktaFindAccount } from './id-token-claims.js';
 import type { AdapterFactory } from '../../store/memory-adapter.js';
@@ -59,6 +64,7 @@ export const providerPaths = {
 
 const paths = {
   ...providerPaths,
+  interact: '/v1/interact',
   discovery: '/.well-known/openid-configuration',
   oauth_discovery: '/.well-known/oauth-authorization-server',
   // oidc-provider's own, at the paths it derives from authorization and code_verification:
@@ -148,6 +154,12 @@ export interface OktaRoutesOptions {
     (() => Promise<{ error_description?: string | undefined } | undefined>) | undefined;
 }
 
+export interface OktaServerRoutes {
+  routes: Middleware;
+  /** The server's IDX sign-ins, which the org's /idp/idx routes hand requests to. */
+  idx: IdxEngine;
+}
+
 /** A store outage oidc-provider answered as server_error goes to the host's boundary as a 503. */
 const answerUnavailableStore: Middleware = async (ctx, next) => {
   await next();
@@ -186,7 +198,7 @@ function signInInProgress(provider: Provider): Middleware {
 }
 
 /** The authorization server's requests, relative to its path; the provider answers last. */
-export function oktaRoutes(options: OktaRoutesOptions): Middleware {
+export function oktaRoutes(options: OktaRoutesOptions): OktaServerRoutes {
   const { provider, issuer, server, seed, accounts } = options;
   const clients = new Map(seed.clients.map((client) => [client.client_id, client]));
   const prefix = options.mountPath;
@@ -219,6 +231,29 @@ export function oktaRoutes(options: OktaRoutesOptions): Middleware {
     clients,
     challenges,
     storage: options.storage,
+    findAccount: oktaFindAccount(accounts, seed.org.id, groupsClaim(server)),
+    audience: server.audience,
+    resourceServer: resourceServerInfo(server),
+  });
+  const origin = new URL(issuer).origin;
+  const idx = createIdxEngine({
+    serverId: server.id,
+    origin,
+    tokenUrl: `${origin}${prefix}${paths.token}`,
+    paths: idxPaths,
+    provider,
+    accounts,
+    clients,
+    challenges,
+    storage: options.storage,
+    identifierFirst: seed.signInPage.identifierFirst,
+    cookie: options.cookie,
+    injectedCodeFailure: options.injectedCodeFailure,
+    originAllowed,
+  });
+  registerInteractionCodeGrant(provider, {
+    store: idx.store,
+    accounts,
     findAccount: oktaFindAccount(accounts, seed.org.id, groupsClaim(server)),
     audience: server.audience,
     resourceServer: resourceServerInfo(server),
@@ -259,6 +294,12 @@ export function oktaRoutes(options: OktaRoutesOptions): Middleware {
   );
   route(['GET'], 'resume', signInInProgress(provider));
   route(['POST'], 'token', unauthorizedGrantType);
+  route(
+    ['OPTIONS', 'POST'],
+    'interact',
+    idxCors((from) => from === origin || seed.clients.some((client) => originAllowed(client, from))),
+    (ctx) => idx.interact(ctx),
+  );
   route(['POST'], 'device_authorization', deviceAuthorizationInterval);
   route(['POST'], 'code_verification', deviceFormSession(provider));
   route(['GET'], 'device_resume', deviceResumeSession(provider));
@@ -287,11 +328,12 @@ export function oktaRoutes(options: OktaRoutesOptions): Middleware {
 
   const providerRoutes = compose(provider.middleware);
   // The router's middleware types the context it adds params to; the host passes a plain one.
-  return compose([
+  const routes = compose([
     answerUnavailableStore,
     bodyWithinFormLimit,
     router.routes() as unknown as Middleware,
     (ctx, next) =>
       (ctx.state as Record<symbol, unknown>)[notARoute] ? next() : providerRoutes(ctx, next),
   ]);
+  return { routes, idx };
 }
