@@ -23,6 +23,8 @@ export interface ProviderConfig {
   readonly readyFile: string | undefined;
   /** No one-click user picker: every sign-in needs a password (also a seed option). */
   readonly requirePassword: boolean;
+  /** Okta's Sign-In Widget as the hosted page (also a seed option). */
+  readonly signInWidget: boolean;
   /** The most entries of each kind (sessions, grants, codes, tokens) the store keeps. */
   readonly maxSessions: number;
   /** Without Redis: the data directory's SQLite file (the default) or this process's memory. */
@@ -62,6 +64,8 @@ Options:
                      instance behind one issuer (also UNDERSTUDY_REDIS_URL)
   --require-password hide the one-click user picker: every sign-in needs a password
                      (do this whenever --host makes Understudy reachable from elsewhere)
+  --sign-in-widget   Okta's own Sign-In Widget as the hosted sign-in page (needs
+                     npm install @okta/okta-signin-widget@7)
   -h, --help         show this help
 
 Commands:
@@ -89,6 +93,7 @@ export function parseProviderArgs(
         control: { type: 'boolean' },
         'ready-file': { type: 'string' },
         'require-password': { type: 'boolean' },
+        'sign-in-widget': { type: 'boolean' },
         'max-sessions': { type: 'string' },
         redis: { type: 'string' },
         store: { type: 'string' },
@@ -111,6 +116,7 @@ export function parseProviderArgs(
     readyFile:
       values['ready-file'] === undefined ? undefined : resolve(cwd, values['ready-file'] as string),
     requirePassword: values['require-password'] === true,
+    signInWidget: values['sign-in-widget'] === true,
     maxSessions: parseMaxSessions(values['max-sessions'] as string | undefined),
     redisUrl: parseRedisUrl((values.redis as string | undefined) ?? env.UNDERSTUDY_REDIS_URL),
     store: parseStore(values.store as string | undefined),

@@ -334,8 +334,14 @@ export const seedSchema = z
           .boolean()
           .default(false)
           .describe('Ask for the username alone ("Next"), then the password ("Verify")'),
+        widget: z
+          .boolean()
+          .default(false)
+          .describe(
+            "Okta's own Sign-In Widget as the hosted page (needs the @okta/okta-signin-widget package; like --sign-in-widget)",
+          ),
       })
-      .default({ identifierFirst: false }),
+      .default({ identifierFirst: false, widget: false }),
     requirePassword: z
       .boolean()
       .default(false)

@@ -16,6 +16,8 @@ import {
   authorizationServerPath,
   type Directory,
   type IdxEngine,
+  locateSignInWidget,
+  widgetAssets,
   oktaRequestId,
   orgAccessTokenVerifier,
   OktaNotFound,
@@ -66,6 +68,8 @@ export interface CreateHostOptions {
   requirePassword: boolean;
   /** Served over HTTPS: session cookies may then travel cross-site (SameSite=None; Secure). */
   crossSiteCookies: boolean;
+  /** Okta's Sign-In Widget as the hosted page (the seed can ask for that too). */
+  signInWidget?: boolean | undefined;
   /** Middleware in front of the authorization servers, inside the error boundary. */
   use?: readonly Middleware[] | undefined;
   /** Steps run first on a route of an authorization server. */
@@ -99,6 +103,9 @@ export function createHost(options: CreateHostOptions): UnderstudyHost {
   app.keys = new CookieKeys(keys.cookieSecrets) as unknown as string[];
   app.silent = true;
 
+  // Found (or refused, naming the package to install) before anything listens.
+  const signInWidget =
+    options.signInWidget || seed.signInPage.widget ? locateSignInWidget() : undefined;
   const accounts = createAccountStore(seed, options.usersUpdatedAt, options.lastLogins);
   const issuers = new Map<string, string>();
   const providers = new Map<string, Provider>();
@@ -143,6 +150,7 @@ export function createHost(options: CreateHostOptions): UnderstudyHost {
       before: options.before && ((route) => options.before?.(route, server)),
       autoLogin: options.autoLogin,
       injectedCodeFailure: options.injectedCodeFailure,
+      signInWidget,
     });
     return { provider, routes, idx, issuer, prefix };
   };
@@ -187,6 +195,7 @@ export function createHost(options: CreateHostOptions): UnderstudyHost {
         ? (orgBuilt ??= buildServer(orgServer, true)).idx
         : idxEngines.get(serverId),
     injectedIdxFailure: options.injectedIdxFailure,
+    widgetAssets: signInWidget && widgetAssets(signInWidget),
     verifyAccessToken: orgAccessTokenVerifier({
       issuer: issuerBase,
       publicKeys: keys.signingKeys.map(publicJwk),

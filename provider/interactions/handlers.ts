@@ -13,7 +13,7 @@ import type { AccountStore } from '../oidc/accounts.js';
 import { consentStep, type InteractionDetails } from './consent.js';
 import { createCsrf } from './csrf.js';
 import { loginStep } from './login.js';
-import type { AutoLogin, SignInFactors } from './sign-in-factors.js';
+import type { AutoLogin, HostedSignInPage, SignInFactors } from './sign-in-factors.js';
 import type { AdapterFactory } from '../store/memory-adapter.js';
 
 export type { InteractionDetails };
@@ -42,6 +42,8 @@ export interface InteractionOptions {
   /** A failure injected for the next code check (the control plane), if one waits. */
   injectedCodeFailure?:
     (() => Promise<{ error_description?: string | undefined } | undefined>) | undefined;
+  /** Okta's Sign-In Widget as the page, when the seed or the command line asks for it. */
+  hostedWidget?: HostedSignInPage | undefined;
 }
 
 export interface InteractionHandlers {

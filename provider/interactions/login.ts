@@ -14,7 +14,7 @@ import { cspNonce } from '../http/content-security.js';
 import type { AdapterFactory } from '../store/memory-adapter.js';
 import { renderLoginPage, type LoginView } from '../views/login-page.js';
 import type { InteractionCsrf } from './csrf.js';
-import type { AutoLogin, SignInFactors } from './sign-in-factors.js';
+import type { AutoLogin, HostedSignInPage, SignInFactors } from './sign-in-factors.js';
 
 type Details = Awaited<ReturnType<Provider['interactionDetails']>>;
 
@@ -36,6 +36,8 @@ export interface LoginStepOptions {
   factors: SignInFactors;
   /** Where a sign-in's progress is kept between its pages. */
   storage: AdapterFactory;
+  /** Okta's Sign-In Widget as the page, when the seed or the command line asks for it. */
+  hostedWidget?: HostedSignInPage | undefined;
 }
 
 interface Progress {
@@ -172,6 +174,12 @@ export function loginStep(options: LoginStepOptions) {
           userId: auto.id,
           verified: factor ? ['pwd', factor] : ['pwd'],
         });
+      }
+      if (options.hostedWidget) {
+        if (factors.unmeetable(String(details.params.client_id), details.params.acr_values)) {
+          return unmet(ctx);
+        }
+        return options.hostedWidget(ctx, details, await load(details));
       }
       return proceed(ctx, details, await load(details));
     },

@@ -2,6 +2,7 @@
  * What the sign-in step needs to know about factors, given to it by okta/ (which decides
  * Okta's policy, checks codes and keeps the outbox), so the interactions know no Okta rules.
  */
+import type { Context } from 'koa';
 import type { SeedUser } from '../../seed/schema.js';
 import type { FactorChoice } from '../views/login-page.js';
 
@@ -31,3 +32,23 @@ export interface SignInFactors {
   send(challenge: string, user: SeedUser, key: string): Promise<void>;
   verify(challenge: string, user: SeedUser, key: string, code: string): Promise<boolean>;
 }
+
+/** Where a sign-in stands when its page opens: the session's user and factors, if any. */
+export interface SignInStart {
+  userId?: string | undefined;
+  verified: string[];
+  loginTs?: number | undefined;
+}
+
+/**
+ * Another hosted page that runs the whole sign-in (Okta's own widget): it is shown instead of
+ * Understudy's, and ends the interaction itself.
+ */
+export type HostedSignInPage = (
+  ctx: Context,
+  details: {
+    uid: string;
+    params: Record<string, unknown>;
+  },
+  start: SignInStart,
+) => Promise<void>;

@@ -43,6 +43,8 @@ export interface ListenOptions {
   control?: boolean | undefined;
   /** No one-click user picker: every sign-in needs a password. */
   requirePassword?: boolean | undefined;
+  /** Okta's Sign-In Widget as the hosted page. */
+  signInWidget?: boolean | undefined;
   /** The most sessions (and grants, codes, tokens: each kind) kept in memory. */
   maxSessions?: number | undefined;
   /** Keep everything in this Redis, shared by every instance behind one issuer. */
@@ -162,6 +164,7 @@ export async function listen(options: ListenOptions): Promise<RunningProvider> {
       seededAt,
       crossSiteCookies: tls !== undefined,
       requirePassword: options.requirePassword === true,
+      signInWidget: options.signInWidget === true,
       // The control plane reaches the core only through these five options.
       ...(state && control
         ? {

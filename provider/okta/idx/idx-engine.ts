@@ -23,9 +23,10 @@ import { finishInteraction } from '../provider-patches/finish-interaction.js';
 import { sessionLifetime } from '../server/lifetimes.js';
 import { newHandle } from './handles.js';
 import { IdxError, sessionExpired } from './idx-error.js';
-import { idxMessages, type IdxMessage, unknownUser } from './idx-shapes.js';
+import { idxMessages, unknownUser } from './idx-shapes.js';
 import {
   type AnswerContext,
+  type AnswerExtras,
   answerFor,
   chosenFactor,
   type Step,
@@ -146,7 +147,7 @@ export function createIdxEngine(
     ctx: Context,
     stateHandle: string,
     transaction: IdxTransaction,
-    extras: { messages?: IdxMessage[]; fieldMessages?: IdxMessage[]; status?: number } = {},
+    extras: AnswerExtras & { status?: number } = {},
   ) => {
     const context = contextFor(stateHandle, transaction);
     const step = stepOf(transaction, context.client, userOf(transaction.userId));
@@ -263,13 +264,17 @@ export function createIdxEngine(
       const found = accounts.findUserByLogin(identifier);
       const user = found && maySignIn(found) ? found : undefined;
       if (!found) {
-        return respond(ctx, stateHandle, transaction, { messages: [unknownUser(identifier)] });
+        return respond(ctx, stateHandle, transaction, {
+          messages: [unknownUser(identifier)],
+          identifier,
+        });
       }
       if (options.identifierFirst) {
         if (!user) {
           return respond(ctx, stateHandle, transaction, {
             status: 401,
             messages: [idxMessages.authenticationFailed],
+            identifier,
           });
         }
         transaction.userId = user.id;
@@ -279,6 +284,7 @@ export function createIdxEngine(
           return respond(ctx, stateHandle, transaction, {
             status: 401,
             messages: [idxMessages.authenticationFailed],
+            identifier,
           });
         }
         transaction.userId = user.id;
@@ -488,7 +494,6 @@ export function createIdxEngine(
       ctx.status = 303;
       ctx.redirect(returnTo);
     },
-
   };
 }
 

@@ -15,9 +15,14 @@ export class IdxError extends UnderstudyError {
       ? { version: idxVersion, intent: 'LOGIN', messages: messages(idx) }
       : idx;
     const first = (body.messages as { value?: IdxMessage[] } | undefined)?.value?.[0];
-    super(status, status === 429 ? 'too_many_requests' : 'invalid_request', first?.message ?? 'IDX error', {
-      headers: status === 429 ? { 'retry-after': '1' } : {},
-    });
+    super(
+      status,
+      status === 429 ? 'too_many_requests' : 'invalid_request',
+      first?.message ?? 'IDX error',
+      {
+        headers: status === 429 ? { 'retry-after': '1' } : {},
+      },
+    );
     this.#idx = body;
   }
 

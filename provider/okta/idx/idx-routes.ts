@@ -20,7 +20,8 @@ export interface IdxRoutesOptions {
   /** Origins some app trusts: those get CORS answers (the sign-in's app is checked after). */
   trusted(origin: string): boolean;
   /** A failure injected for the next IDX call (the control plane), if one waits. */
-  injectedFailure?: (() => Promise<{ error_description?: string | undefined } | undefined>) | undefined;
+  injectedFailure?:
+    (() => Promise<{ error_description?: string | undefined } | undefined>) | undefined;
 }
 
 /** Credentialed CORS for the IDX calls and /v1/interact; preflights answered here. */

@@ -69,8 +69,7 @@ export const idxMessages = {
     class: 'ERROR',
   },
   sessionExpired: {
-    message:
-      'You have been logged out due to inactivity. Refresh or return to the sign in screen.',
+    message: 'You have been logged out due to inactivity. Refresh or return to the sign in screen.',
     i18n: { key: 'idx.session.expired' },
     class: 'ERROR',
   },
@@ -96,7 +95,13 @@ export function unknownUser(identifier: string): IdxMessage {
 
 /** The immutable field every form carries. */
 export function stateHandleField(stateHandle: string): IdxField {
-  return { name: 'stateHandle', required: true, value: stateHandle, visible: false, mutable: false };
+  return {
+    name: 'stateHandle',
+    required: true,
+    value: stateHandle,
+    visible: false,
+    mutable: false,
+  };
 }
 
 export function form(
@@ -140,13 +145,15 @@ export function passcodeField(label: string, fieldMessages?: IdxMessages): IdxFi
 /** Okta's authenticators by key: the password and the second factors Understudy has. */
 export type AuthenticatorKey = 'okta_password' | SecondFactorKey;
 
-const authenticatorInfo: Record<AuthenticatorKey, { type: string; displayName: string; prefix: string }> =
-  {
-    okta_password: { type: 'password', displayName: 'Password', prefix: 'lae' },
-    google_otp: { type: 'app', displayName: factors.google_otp.label, prefix: 'uft' },
-    okta_email: { type: 'email', displayName: factors.okta_email.label, prefix: 'eae' },
-    phone_number: { type: 'phone', displayName: factors.phone_number.label, prefix: 'sms' },
-  };
+const authenticatorInfo: Record<
+  AuthenticatorKey,
+  { type: string; displayName: string; prefix: string }
+> = {
+  okta_password: { type: 'password', displayName: 'Password', prefix: 'lae' },
+  google_otp: { type: 'app', displayName: factors.google_otp.label, prefix: 'uft' },
+  okta_email: { type: 'email', displayName: factors.okta_email.label, prefix: 'eae' },
+  phone_number: { type: 'phone', displayName: factors.phone_number.label, prefix: 'sms' },
+};
 
 /** A stable Okta-looking id (20 characters) for what `seed` names. */
 function oktaIdFor(prefix: string, seed: string): string {

@@ -36,7 +36,11 @@ function interactionCodeGrant(options: {
     const grant = await options.store.findCode(code);
     if (!grant || grant.clientId !== ctx.oidc.client.clientId) throw invalidGrant(invalidCode);
     const redirectUri = (ctx.oidc.params as Record<string, unknown>).redirect_uri;
-    if (typeof redirectUri === 'string' && redirectUri !== '' && redirectUri !== grant.redirectUri) {
+    if (
+      typeof redirectUri === 'string' &&
+      redirectUri !== '' &&
+      redirectUri !== grant.redirectUri
+    ) {
       throw invalidGrant("'redirect_uri' does not match the one of the interaction.");
     }
     const challenge = createHash('sha256').update(params.code_verifier).digest('base64url');
@@ -49,7 +53,14 @@ function interactionCodeGrant(options: {
     const scopes = grantedScopes(ctx, grant.scope, options.resourceServer);
     await options.issueTokens(
       ctx,
-      { user, amr: grant.amr, acr: grant.acr, scopes, nonce: grant.nonce, authTime: grant.authTime },
+      {
+        user,
+        amr: grant.amr,
+        acr: grant.acr,
+        scopes,
+        nonce: grant.nonce,
+        authTime: grant.authTime,
+      },
       interactionCodeGrantType,
     );
   };

@@ -78,6 +78,8 @@ export interface AnswerExtras {
   messages?: IdxMessage[];
   /** Messages on the passcode field (a wrong code). */
   fieldMessages?: IdxMessage[];
+  /** The username to fill the identify form with (the one just tried, or the login hint). */
+  identifier?: string | undefined;
 }
 
 /** The IDX answer for a step that asks something of the user. */
@@ -96,16 +98,29 @@ export function answerFor(
   };
 
   if (step.kind === 'identify') {
-    const fields: IdxField[] = [{ name: 'identifier', label: 'Username', required: true }];
+    const fields: IdxField[] = [
+      {
+        name: 'identifier',
+        label: 'Username',
+        required: true,
+        ...(extras.identifier ? { value: extras.identifier } : {}),
+      },
+    ];
     if (!context.identifierFirst) fields.push(passcodeField('Password'));
     fields.push({ name: 'rememberMe', label: 'Keep me signed in', type: 'boolean' });
     body.remediation = remediation(form('identify', href(paths.identify), stateHandle, fields));
   } else if (step.kind === 'password') {
     const password = enrollment(step.user, 'okta_password');
     body.remediation = remediation(
-      form('challenge-authenticator', href(paths.answer), stateHandle, [passcodeField('Password')], {
-        relatesTo: ['$.currentAuthenticatorEnrollment'],
-      }),
+      form(
+        'challenge-authenticator',
+        href(paths.answer),
+        stateHandle,
+        [passcodeField('Password')],
+        {
+          relatesTo: ['$.currentAuthenticatorEnrollment'],
+        },
+      ),
     );
     body.currentAuthenticatorEnrollment = contextObject(password);
     body.authenticatorEnrollments = contextArray([password]);

@@ -43,7 +43,12 @@ export interface IdxTransaction {
   expiresAt: number;
   /** The sign-in is complete: the interaction code issued, or the hosted result to hand over. */
   completed?:
-    { interactionCode?: string | undefined; amr: string[]; acr?: string | undefined; authTime: number }
+    | {
+        interactionCode?: string | undefined;
+        amr: string[];
+        acr?: string | undefined;
+        authTime: number;
+      }
     | undefined;
 }
 
@@ -93,7 +98,9 @@ export function createIdxStore(storage: AdapterFactory): IdxStore {
     async findInteraction(handle) {
       const found = (await interactions.find(handle)) as
         { request?: InteractRequest; stateHandle?: string } | undefined;
-      return found?.request ? { request: found.request, stateHandle: found.stateHandle } : undefined;
+      return found?.request
+        ? { request: found.request, stateHandle: found.stateHandle }
+        : undefined;
     },
     async linkInteraction(handle, stateHandle) {
       const found = await interactions.find(handle);

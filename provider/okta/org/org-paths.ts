@@ -2,6 +2,9 @@
  * Okta's paths at the org root, spelled once: the org route table registers them and every
  * `_links` entry points at them through `orgPathFor`.
  */
+/** Where the hosted Sign-In Widget's files are served. */
+export const widgetAssetsPath = '/okta-signin-widget';
+
 export const orgPaths = {
   activate: '/activate',
   authn: '/api/v1/authn',
@@ -25,7 +28,7 @@ export const orgPaths = {
   idxResend: '/idp/idx/challenge/resend',
   idxCancel: '/idp/idx/cancel',
   tokenRedirect: '/login/token/redirect',
-  widgetAssets: '/okta-signin-widget/{*file}',
+  widgetAssets: `${widgetAssetsPath}/{*file}`,
 } as const;
 
 /** The IDX paths, by the engine's names for them. */

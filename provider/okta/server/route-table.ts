@@ -39,6 +39,8 @@ import { registerDirectAuthGrants } from '../direct-auth/grants.js';
 import { resourceServerInfo } from './resource-server.js';
 import { createIdxEngine, type IdxEngine } from '../idx/idx-engine.js';
 import { idxCors } from '../idx/idx-routes.js';
+import { hostedWidgetPage } from '../idx/hosted-widget.js';
+import type { SignInWidget } from '../idx/sign-in-widget.js';
 import { registerInteractionCodeGrant } from '../idx/interaction-code-grant.js';
 import { idxPaths } from '../org/org-paths.js';
 import { originAllowed } from '../../http/client-origins.js';
@@ -152,6 +154,8 @@ export interface OktaRoutesOptions {
   /** A failure injected for the next code check (the control plane), if one waits. */
   injectedCodeFailure?:
     (() => Promise<{ error_description?: string | undefined } | undefined>) | undefined;
+  /** Okta's Sign-In Widget, installed, as the hosted page; Understudy's own page without. */
+  signInWidget?: SignInWidget | undefined;
 }
 
 export interface OktaServerRoutes {
@@ -203,6 +207,22 @@ export function oktaRoutes(options: OktaRoutesOptions): OktaServerRoutes {
   const clients = new Map(seed.clients.map((client) => [client.client_id, client]));
   const prefix = options.mountPath;
   const challenges = createCodeChallenges({ storage: options.storage, outbox: options.outbox });
+  const origin = new URL(issuer).origin;
+  const idx = createIdxEngine({
+    serverId: server.id,
+    origin,
+    tokenUrl: `${origin}${prefix}${paths.token}`,
+    paths: idxPaths,
+    provider,
+    accounts,
+    clients,
+    challenges,
+    storage: options.storage,
+    identifierFirst: seed.signInPage.identifierFirst,
+    cookie: options.cookie,
+    injectedCodeFailure: options.injectedCodeFailure,
+    originAllowed,
+  });
   const interactions = createInteractions({
     provider,
     accounts,
@@ -224,6 +244,14 @@ export function oktaRoutes(options: OktaRoutesOptions): OktaServerRoutes {
     },
     autoLogin: options.autoLogin,
     injectedCodeFailure: options.injectedCodeFailure,
+    hostedWidget:
+      options.signInWidget &&
+      hostedWidgetPage({
+        idx,
+        widget: options.signInWidget,
+        origin,
+        clientName: (clientId) => clients.get(clientId)?.client_name ?? clientId,
+      }),
   });
   // Handlers behind oidc-provider's token route, which runs them as its own grant types.
   registerDirectAuthGrants(provider, {
@@ -234,22 +262,6 @@ export function oktaRoutes(options: OktaRoutesOptions): OktaServerRoutes {
     findAccount: oktaFindAccount(accounts, seed.org.id, groupsClaim(server)),
     audience: server.audience,
     resourceServer: resourceServerInfo(server),
-  });
-  const origin = new URL(issuer).origin;
-  const idx = createIdxEngine({
-    serverId: server.id,
-    origin,
-    tokenUrl: `${origin}${prefix}${paths.token}`,
-    paths: idxPaths,
-    provider,
-    accounts,
-    clients,
-    challenges,
-    storage: options.storage,
-    identifierFirst: seed.signInPage.identifierFirst,
-    cookie: options.cookie,
-    injectedCodeFailure: options.injectedCodeFailure,
-    originAllowed,
   });
   registerInteractionCodeGrant(provider, {
     store: idx.store,
@@ -297,7 +309,9 @@ export function oktaRoutes(options: OktaRoutesOptions): OktaServerRoutes {
   route(
     ['OPTIONS', 'POST'],
     'interact',
-    idxCors((from) => from === origin || seed.clients.some((client) => originAllowed(client, from))),
+    idxCors(
+      (from) => from === origin || seed.clients.some((client) => originAllowed(client, from)),
+    ),
     (ctx) => idx.interact(ctx),
   );
   route(['POST'], 'device_authorization', deviceAuthorizationInterval);
