@@ -16,7 +16,7 @@ import {
   authorizationServerPath,
   type Directory,
   type IdxEngine,
-  locateSignInWidget,
+  type SignInWidget,
   widgetAssets,
   oktaRequestId,
   orgAccessTokenVerifier,
@@ -68,8 +68,8 @@ export interface CreateHostOptions {
   requirePassword: boolean;
   /** Served over HTTPS: session cookies may then travel cross-site (SameSite=None; Secure). */
   crossSiteCookies: boolean;
-  /** Okta's Sign-In Widget as the hosted page (the seed can ask for that too). */
-  signInWidget?: boolean | undefined;
+  /** Okta's Sign-In Widget, installed, as the hosted page; Understudy's own page without. */
+  signInWidget?: SignInWidget | undefined;
   /** Middleware in front of the authorization servers, inside the error boundary. */
   use?: readonly Middleware[] | undefined;
   /** Steps run first on a route of an authorization server. */
@@ -103,9 +103,7 @@ export function createHost(options: CreateHostOptions): UnderstudyHost {
   app.keys = new CookieKeys(keys.cookieSecrets) as unknown as string[];
   app.silent = true;
 
-  // Found (or refused, naming the package to install) before anything listens.
-  const signInWidget =
-    options.signInWidget || seed.signInPage.widget ? locateSignInWidget() : undefined;
+  const { signInWidget } = options;
   const accounts = createAccountStore(seed, options.usersUpdatedAt, options.lastLogins);
   const issuers = new Map<string, string>();
   const providers = new Map<string, Provider>();

@@ -23,7 +23,7 @@ import { createHost, type UnderstudyHost } from '../host/create-host.js';
 import { answerClientError, maxHeaderBytes } from '../http/client-error.js';
 import { LingeringResponse } from '../http/lingering-response.js';
 import { type KeyMaterial, pruneKeys } from '../oidc/keys.js';
-import { tokenLifetimes } from '../okta/index.js';
+import { locateSignInWidget, tokenLifetimes } from '../okta/index.js';
 import { assertClientsAccepted } from './assert-clients-accepted.js';
 import { openStorage, type StoreKind } from './open-storage.js';
 import { createRuntime } from './runtime.js';
@@ -74,6 +74,9 @@ export const keyRetentionSeconds = Math.max(tokenLifetimes.accessToken, tokenLif
 
 export async function listen(options: ListenOptions): Promise<RunningProvider> {
   const { tls, dataDir } = options;
+  // Found (or refused, naming the package to install) before anything is opened or listens.
+  const signInWidget =
+    options.signInWidget || options.seed.signInPage.widget ? locateSignInWidget() : undefined;
   const storage = await openStorage({
     dataDir,
     store: options.store,
@@ -164,7 +167,7 @@ export async function listen(options: ListenOptions): Promise<RunningProvider> {
       seededAt,
       crossSiteCookies: tls !== undefined,
       requirePassword: options.requirePassword === true,
-      signInWidget: options.signInWidget === true,
+      signInWidget,
       // The control plane reaches the core only through these five options.
       ...(state && control
         ? {

@@ -10,7 +10,12 @@ export { revokingGrantJwts } from './server/jwt-grant-revocation.js';
 export { oktaOrgRoutes } from './org/org-routes.js';
 export type { Directory } from './management/directory.js';
 export type { IdxEngine } from './idx/idx-engine.js';
-export { locateSignInWidget, SignInWidgetMissing, widgetAssets } from './idx/sign-in-widget.js';
+export {
+  locateSignInWidget,
+  type SignInWidget,
+  SignInWidgetMissing,
+  widgetAssets,
+} from './idx/sign-in-widget.js';
 export { orgAccessTokenVerifier } from './management/org-access-tokens.js';
 export { oktaRequestId } from './org/request-id.js';
 export {

@@ -112,3 +112,18 @@ describe('README: Manage users and groups (okta-sdk-nodejs)', () => {
     expect(tokens.claims()?.groups).toEqual(['Everyone', 'finance']);
   });
 });
+
+describe('README: Okta Sign-In Widget and the IDX API', () => {
+  const widget = readme.split('## Okta Sign-In Widget and the IDX API')[1]?.split('\n## ')[0] ?? '';
+
+  it('names a seeded public client with the interaction_code grant for its redirect URI', async () => {
+    const clientId = /clientId: '([^']+)'/.exec(widget)?.[1];
+    const redirectUri = /const redirectUri = '([^']+)'/.exec(widget)?.[1] ?? '';
+    const client = (await loadSeed()).clients.find((entry) => entry.client_id === clientId);
+    expect(client?.token_endpoint_auth_method).toBe('none');
+    expect(client?.grant_types).toContain('interaction_code');
+    expect(client?.redirect_uris).toContain(redirectUri);
+    expect(client?.allowedOrigins).toContain(new URL(redirectUri).origin);
+    expect(widget).toContain(`"${client?.client_name.split(' (')[0] ?? 'missing'}"`);
+  });
+});

@@ -40,12 +40,14 @@ function run(command: string, args: string[], timeout = 120_000) {
   };
 }
 
-/** The README's code blocks that start with a "file:" comment, by file name. */
+/** The code blocks of the README and the test kit's page that start with a "file:" comment. */
 function readmeFiles(): Map<string, string> {
-  const readme = readFileSync(join(root, 'README.md'), 'utf8');
   const files = new Map<string, string>();
-  for (const match of readme.matchAll(/```(?:ts|js|sh)\n(?:\/\/|#) file: (\S+)\n([\s\S]*?)```/g)) {
-    files.set(match[1] ?? '', match[2] ?? '');
+  for (const page of ['README.md', 'docs/test-kit.md']) {
+    const text = readFileSync(join(root, page), 'utf8');
+    for (const match of text.matchAll(/```(?:ts|js|sh)\n(?:\/\/|#) file: (\S+)\n([\s\S]*?)```/g)) {
+      files.set(match[1] ?? '', match[2] ?? '');
+    }
   }
   return files;
 }
@@ -113,6 +115,22 @@ describe('the packed package', () => {
     expect(help.output).toContain('Usage: understudy');
     const schema = run('node', ['-p', "require.resolve('oidc-understudy/seed.schema.json')"]);
     expect(schema.code).toBe(0);
+  });
+
+  it('names the package to install when the hosted widget is asked for without it', () => {
+    // The Sign-In Widget is an optional peer dependency: a plain install does not have it.
+    expect(existsSync(join(project, 'node_modules/@okta/okta-signin-widget'))).toBe(false);
+    const dataDir = mkdtempSync(join(tmpdir(), 'understudy-recipes-data-'));
+    const bin = run(join(project, 'node_modules/.bin/understudy'), [
+      '--sign-in-widget',
+      '--port',
+      '0',
+      '--data-dir',
+      dataDir,
+    ]);
+    rmSync(dataDir, { recursive: true, force: true });
+    expect(bin.code).toBe(1);
+    expect(bin.output).toContain('npm install @okta/okta-signin-widget@7');
   });
 
   it('exports the bundled kit; kit and bin take their own seed as validated at build time', () => {

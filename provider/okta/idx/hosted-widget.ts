@@ -6,7 +6,7 @@
 import { cspNonce, widgetContentSecurityPolicy } from '../../http/content-security.js';
 import type { HostedSignInPage } from '../../interactions/sign-in-factors.js';
 import { renderWidgetPage } from '../../views/widget-page.js';
-import { widgetAssetsPath } from '../org/org-paths.js';
+import { widgetAssetsPath } from './idx-paths.js';
 import type { IdxEngine } from './idx-engine.js';
 import type { SignInWidget } from './sign-in-widget.js';
 

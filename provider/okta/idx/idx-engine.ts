@@ -20,7 +20,6 @@ import {
   startBrowserSession,
 } from '../provider-patches/browser-session.js';
 import { finishInteraction } from '../provider-patches/finish-interaction.js';
-import { sessionLifetime } from '../server/lifetimes.js';
 import { newHandle } from './handles.js';
 import { IdxError, sessionExpired } from './idx-error.js';
 import { idxMessages, unknownUser } from './idx-shapes.js';
@@ -80,6 +79,8 @@ export interface IdxEngineOptions {
   storage: AdapterFactory;
   identifierFirst: boolean;
   cookie: SessionCookieOptions;
+  /** How long the browser session an app's sign-in starts lives. */
+  sessionTtlSeconds: number;
   /** A failure injected for the next code check (the control plane), if one waits. */
   injectedCodeFailure?:
     (() => Promise<{ error_description?: string | undefined } | undefined>) | undefined;
@@ -185,7 +186,7 @@ export function createIdxEngine(
           acr,
           authTime,
         });
-        await startBrowserSession(options.provider, ctx, user.id, sessionLifetime, {
+        await startBrowserSession(options.provider, ctx, user.id, options.sessionTtlSeconds, {
           ...options.cookie,
           fresh: true,
           signIn: { amr, acr, loginTs: authTime },

@@ -38,10 +38,12 @@ export class SignInWidgetMissing extends Error {
 
 /**
  * The installed widget: found from Understudy's own install, then from the working directory
- * (an `npx` run next to a project that has it). A clear error when it is absent or not 7.x.
+ * (an `npx` run next to a project that has it); `bases` are the module URLs to resolve from. A
+ * clear error when it is absent or not 7.x.
  */
-export function locateSignInWidget(cwd: string = process.cwd()): SignInWidget {
-  const bases = [import.meta.url, pathToFileURL(join(cwd, 'package.json')).href];
+export function locateSignInWidget(
+  bases: readonly string[] = [import.meta.url, pathToFileURL(join(process.cwd(), 'x')).href],
+): SignInWidget {
   for (const base of bases) {
     let manifest: string;
     try {

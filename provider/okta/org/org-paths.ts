@@ -1,10 +1,9 @@
+import { idxPaths, widgetAssetsPath } from '../idx/idx-paths.js';
+
 /**
  * Okta's paths at the org root, spelled once: the org route table registers them and every
  * `_links` entry points at them through `orgPathFor`.
  */
-/** Where the hosted Sign-In Widget's files are served. */
-export const widgetAssetsPath = '/okta-signin-widget';
-
 export const orgPaths = {
   activate: '/activate',
   authn: '/api/v1/authn',
@@ -20,27 +19,8 @@ export const orgPaths = {
   groupUsers: '/api/v1/groups/:group/users',
   groupUser: '/api/v1/groups/:group/users/:user',
   groupApps: '/api/v1/groups/:group/apps',
-  idxIntrospect: '/idp/idx/introspect',
-  idxIdentify: '/idp/idx/identify',
-  idxChallenge: '/idp/idx/challenge',
-  idxAnswer: '/idp/idx/challenge/answer',
-  idxPoll: '/idp/idx/challenge/poll',
-  idxResend: '/idp/idx/challenge/resend',
-  idxCancel: '/idp/idx/cancel',
-  tokenRedirect: '/login/token/redirect',
+  tokenRedirect: idxPaths.tokenRedirect,
   widgetAssets: `${widgetAssetsPath}/{*file}`,
-} as const;
-
-/** The IDX paths, by the engine's names for them. */
-export const idxPaths = {
-  introspect: orgPaths.idxIntrospect,
-  identify: orgPaths.idxIdentify,
-  challenge: orgPaths.idxChallenge,
-  answer: orgPaths.idxAnswer,
-  poll: orgPaths.idxPoll,
-  resend: orgPaths.idxResend,
-  cancel: orgPaths.idxCancel,
-  tokenRedirect: orgPaths.tokenRedirect,
 } as const;
 
 export type OrgPathName = keyof typeof orgPaths;

@@ -12,7 +12,7 @@ import { type AccountStore, maySignIn } from '../../oidc/accounts.js';
 import { activateRedirect } from './activate.js';
 import { credentialedCors } from './trusted-origin-cors.js';
 import { OktaApiError } from './api-error.js';
-import { idxPaths, orgPaths } from './org-paths.js';
+import { orgPaths } from './org-paths.js';
 import { authnApi } from './authn-api.js';
 import type { SessionCookieOptions } from '../provider-patches/browser-session.js';
 import { sessionLifetime } from '../server/lifetimes.js';
@@ -25,6 +25,7 @@ import { groupsApi } from '../management/groups-api.js';
 import { usersApi } from '../management/users-api.js';
 import { type IdxEngine, idxActions } from '../idx/idx-engine.js';
 import { idxCall, idxCors, tokenRedirect } from '../idx/idx-routes.js';
+import { idxPaths } from '../idx/idx-paths.js';
 
 export interface OktaOrgRoutesOptions {
   /** The origin the issuers hang off, e.g. https://localhost:4000. */

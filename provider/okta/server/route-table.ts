@@ -42,7 +42,7 @@ import { idxCors } from '../idx/idx-routes.js';
 import { hostedWidgetPage } from '../idx/hosted-widget.js';
 import type { SignInWidget } from '../idx/sign-in-widget.js';
 import { registerInteractionCodeGrant } from '../idx/interaction-code-grant.js';
-import { idxPaths } from '../org/org-paths.js';
+import { idxPaths } from '../idx/idx-paths.js';
 import { originAllowed } from '../../http/client-origins.js';
 import { unauthorizedGrantType } from './unauthorized-grant-type.js';
 import { oktaFindAccount } from './id-token-claims.js';
@@ -220,6 +220,7 @@ export function oktaRoutes(options: OktaRoutesOptions): OktaServerRoutes {
     storage: options.storage,
     identifierFirst: seed.signInPage.identifierFirst,
     cookie: options.cookie,
+    sessionTtlSeconds: sessionLifetime,
     injectedCodeFailure: options.injectedCodeFailure,
     originAllowed,
   });

@@ -25,6 +25,12 @@ app.use(async (ctx, next) => {
   if (ctx.path === '/start') {
     const session = await startBrowserSession(provider, ctx, 'user-1', 600, cookie);
     ctx.body = { accountId: session.accountId, amr: session.amr };
+  } else if (ctx.path === '/start-two-factors') {
+    const session = await startBrowserSession(provider, ctx, 'user-2', 600, {
+      ...cookie,
+      signIn: { amr: ['mfa', 'otp', 'pwd'], acr: 'urn:okta:loa:2fa:any', loginTs: 1_800_000_000 },
+    });
+    ctx.body = { amr: session.amr, acr: session.acr, loginTs: session.loginTs };
   } else if (ctx.path === '/find') {
     const session = await findBrowserSession(provider, ctx);
     ctx.body = { accountId: session?.accountId ?? null };
@@ -69,6 +75,16 @@ describe('the browser session', () => {
     const ended = await get('/end', started.set);
     expect((await get('/find', started.set)).body).toEqual({ accountId: null });
     expect(ended.set).toContain(`${provider.cookieName('session')}=;`.slice(0, -1));
+  });
+
+  it("keeps what the sign-in verified: an IDX sign-in's amr, acr and time", async () => {
+    const started = await get('/start-two-factors');
+    expect(started.body).toEqual({
+      amr: ['mfa', 'otp', 'pwd'],
+      acr: 'urn:okta:loa:2fa:any',
+      loginTs: 1_800_000_000,
+    });
+    expect((await get('/find', started.set)).body).toEqual({ accountId: 'user-2' });
   });
 
   it('has no device form state unless the device pages made one: a 400, not a 500', async () => {
