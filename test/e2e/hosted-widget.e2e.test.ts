@@ -3,7 +3,8 @@
  * e2e script written for Okta's hosted page: only the widget's selectors (`identifier`,
  * `credentials.passcode`, its submit button, the authenticator buttons), ending at the client's
  * redirect URI with a code that openid-client redeems (state, nonce and PKCE checked). The
- * second factor comes from the test kit's TOTP and the outbox, as in CI against Okta.
+ * second factor comes from the test kit's TOTP and the outbox, as in CI against Okta; a
+ * browser already signed in with a password is asked only for the factor a step-up adds.
  */
 import { decodeJwt } from 'jose';
 import * as client from 'openid-client';
@@ -146,6 +147,29 @@ describe.runIf(chromiumAvailable())('the hosted Sign-In Widget in Chromium', () 
       await page.locator('input[name="credentials.passcode"]').fill(message?.code ?? '');
       const tokens = await submitAndRedeem(page, start);
       expect(decodeJwt(tokens.id_token ?? '').amr).toEqual(['email', 'mfa', 'pwd']);
+    } finally {
+      await close();
+    }
+  });
+
+  it('asks a signed-in user only for the second factor when the next request wants two', async () => {
+    const hannah = seededUser(provider.seed, 'hannah');
+    const { page, start, close } = await openWidget();
+    try {
+      await page.locator('input[name="identifier"]').fill(hannah.login);
+      await page.locator('input[name="credentials.passcode"]').fill('understudy');
+      expect(decodeJwt((await submitAndRedeem(page, start)).id_token ?? '').amr).toEqual(['pwd']);
+
+      // The same browser, a request for two factors: the session's password stands.
+      const stepUp = await buildAuthorization(config, redirectUri, { acr_values: twoFactor });
+      await page.goto(stepUp.url.href);
+      await page.locator('[aria-label^="Select Google Authenticator"]').click();
+      await page
+        .locator('input[name="credentials.passcode"]')
+        .fill(totp(secretOf(hannah), Date.now() / 1000 + 30));
+      const claims = decodeJwt((await submitAndRedeem(page, stepUp)).id_token ?? '');
+      expect(claims.amr).toEqual(['mfa', 'otp', 'pwd']);
+      expect(claims.acr).toBe(twoFactor);
     } finally {
       await close();
     }

@@ -37,6 +37,9 @@ interface WidgetResult {
 declare global {
   // What the widget page defines (see test/helpers/widget-host.ts).
   var startWidget: (extra?: Record<string, unknown>) => Promise<WidgetResult>;
+  // The widget's okta-auth-js client; only plain data comes back from the page.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  var widget: { authClient: any };
 }
 
 /** A request the page made to the provider: method, path, and a form body's fields. */
@@ -210,6 +213,24 @@ describe.runIf(chromiumAvailable())('@okta/okta-signin-widget 7 embedded, in Chr
     expect(interactForm()?.get('client_id')).toBe(clientId);
     expect(interactForm()?.get('code_challenge_method')).toBe('S256');
     expect(problems).toEqual([]);
+
+    // The sign-in started the browser's SSO session: Okta's Sessions API sees it, and a hidden
+    // iframe's renew (okta-auth-js getWithoutPrompt) signs her in again without a page.
+    const providerOrigin = new URL(provider.issuer).origin;
+    const session = await page.evaluate(
+      (url) => fetch(url, { credentials: 'include' }).then((response) => response.json()),
+      `${providerOrigin}/api/v1/sessions/me`,
+    );
+    expect(session).toMatchObject({ userId: grace.id, status: 'ACTIVE' });
+    const renewed = await page.evaluate(() =>
+      globalThis.widget.authClient.token
+        .getWithoutPrompt()
+        .then(
+          ({ tokens }: { tokens: { idToken: { claims: { sub: string } } } }) =>
+            tokens.idToken.claims.sub,
+        ),
+    );
+    expect(renewed).toBe(grace.id);
   });
 
   it('steps up with acr_values through Google Authenticator, after a wrong code', async () => {

@@ -48,7 +48,8 @@ export interface WidgetHost {
 /**
  * The page at / (and /login/callback); `settings` become the widget's options, to which
  * `startWidget(extra)` adds `extra`. `startWidget` renders the widget into #widget and resolves
- * with the status and the raw tokens of what `showSignIn()` resolves with.
+ * with the status and the raw tokens of what `showSignIn()` resolves with; the widget itself is
+ * `window.widget` (its okta-auth-js client is `widget.authClient`).
  */
 export async function startWidgetHost(
   port: number,
@@ -78,6 +79,7 @@ export async function startWidgetHost(
 <script>
   window.startWidget = (extra) => {
     const widget = new OktaSignIn(Object.assign(${options}, extra));
+    window.widget = widget;
     return widget.showSignIn({ el: '#widget' }).then(({ status, tokens }) => ({
       status,
       idToken: tokens && tokens.idToken && tokens.idToken.idToken,
