@@ -8,8 +8,7 @@
 import type { Context } from 'koa';
 import type Provider from 'oidc-provider';
 import type { SeedClient, SeedUser } from '../../../seed/schema.js';
-import { constantEquals } from '../../http/constant-equals.js';
-import { InvalidClient, InvalidRequest, UnderstudyError } from '../../http/errors.js';
+import { InvalidClient, UnderstudyError } from '../../http/errors.js';
 import { readFormBody } from '../../http/form-body.js';
 import { type AccountStore, maySignIn } from '../../oidc/accounts.js';
 import type { AdapterFactory } from '../../store/memory-adapter.js';
@@ -21,6 +20,7 @@ import {
 } from '../provider-patches/browser-session.js';
 import { finishInteraction } from '../provider-patches/finish-interaction.js';
 import { newHandle } from './handles.js';
+import { interactRequest } from './interact.js';
 import { IdxError, sessionExpired } from './idx-error.js';
 import { idxMessages, unknownUser } from './idx-shapes.js';
 import {
@@ -37,7 +37,6 @@ import {
   createIdxStore,
   type IdxStore,
   type IdxTransaction,
-  type InteractRequest,
   transactionLifetimeSeconds,
 } from './transactions.js';
 
@@ -52,7 +51,6 @@ export const idxActions = [
 ] as const;
 export type IdxAction = (typeof idxActions)[number];
 
-export const interactionCodeGrantType = 'interaction_code';
 
 export interface IdxPaths {
   introspect: string;
@@ -390,52 +388,7 @@ export function createIdxEngine(
       const client = clients.get(clientId);
       if (!client) throw new InvalidClient("Invalid value for 'client_id' parameter.");
       checkOrigin(ctx, clientId);
-      if (!client.grant_types.includes(interactionCodeGrantType)) {
-        throw new UnderstudyError(
-          400,
-          'unauthorized_client',
-          `The client is not authorized to use the provided grant type. Configured grant types: [${client.grant_types.join(', ')}].`,
-        );
-      }
-      if (client.token_endpoint_auth_method !== 'none') {
-        const secret = form.get('client_secret');
-        if (!secret || !client.client_secret || !constantEquals(secret, client.client_secret)) {
-          throw new InvalidClient('Client authentication failed: a client_secret is required.');
-        }
-      }
-      const redirectUri = form.get('redirect_uri') ?? '';
-      if (!client.redirect_uris.includes(redirectUri)) {
-        throw new InvalidRequest(
-          "'redirect_uri' must match one of the redirect URIs registered for the client.",
-        );
-      }
-      const scope = form.get('scope')?.trim() ?? '';
-      const state = form.get('state') ?? '';
-      const codeChallenge = form.get('code_challenge') ?? '';
-      const method = form.get('code_challenge_method');
-      if (scope === '') throw new InvalidRequest("The 'scope' parameter is required.");
-      if (state === '') throw new InvalidRequest("The 'state' parameter is required.");
-      if (!/^[A-Za-z0-9_-]{43,128}$/.test(codeChallenge)) {
-        throw new InvalidRequest(
-          "PKCE is required: 'code_challenge' must be a base64url S256 challenge (43 to 128 characters).",
-        );
-      }
-      if (method !== 'S256') {
-        throw new InvalidRequest("'code_challenge_method' must be S256.");
-      }
-      const maxAge = form.get('max_age');
-      if (maxAge !== null && !/^\d{1,10}$/.test(maxAge)) {
-        throw new InvalidRequest("'max_age' must be a non-negative integer.");
-      }
-      const request: InteractRequest = {
-        clientId,
-        redirectUri,
-        scope,
-        state,
-        nonce: form.get('nonce') ?? undefined,
-        codeChallenge,
-        acrValues: form.get('acr_values') ?? undefined,
-      };
+      const request = interactRequest(form, client);
       const interactionHandle = newHandle(options.serverId);
       await store.saveInteraction(interactionHandle, request);
       ctx.body = { interaction_handle: interactionHandle };

@@ -13,7 +13,7 @@ import { constantEquals } from '../../http/constant-equals.js';
 import { invalidGrant, requireParams } from '../direct-auth/grant-errors.js';
 import { grantedScopes } from '../direct-auth/requested-scopes.js';
 import { createTokenIssuer, type IssueTokens } from '../provider-patches/direct-sign-in-tokens.js';
-import { interactionCodeGrantType } from './idx-engine.js';
+import { interactionCodeGrantType } from './interact.js';
 import type { IdxStore } from './transactions.js';
 
 export const interactionCodeGrantParams = [
