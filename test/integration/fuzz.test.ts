@@ -1,7 +1,8 @@
 /**
  * 10,000 malformed requests, generated from a fixed seed (so a failure replays: FUZZ_SEED=n),
- * over every route of the provider (the compiled CLI, with the control API), its org APIs and
- * the demo app, each in its own process; then every path either knows, each sent what is over
+ * over every route of the provider (the compiled CLI, with the control API), its org APIs, its
+ * IDX API (malformed bodies against sign-ins that exist, at each step) and the demo app, each
+ * in its own process; then every path either knows, each sent what is over
  * a limit: a 70 KiB and a 1 MiB body on GET and on POST, a request line and headers past
  * Node's 16 KiB. No answer may be a 5xx, no connection may close without one (an answer
  * before the body is whole is followed by the body being read off, so the client reads the
@@ -87,6 +88,19 @@ const providerPaths = [
   '/oauth2/v1/keys',
   '/oauth2/interaction/abc/login',
   '/login/sessionCookieRedirect',
+  '/oauth2/default/v1/interact',
+  '/oauth2/v1/interact',
+  '/idp/idx/introspect',
+  '/idp/idx/identify',
+  '/idp/idx/challenge',
+  '/idp/idx/challenge/answer',
+  '/idp/idx/challenge/poll',
+  '/idp/idx/challenge/resend',
+  '/idp/idx/cancel',
+  '/idp/idx/nope',
+  '/login/token/redirect',
+  '/login/token/redirect?stateToken=02garbage.default',
+  '/okta-signin-widget/js/okta-sign-in.min.js',
   '/__understudy/state',
   '/__understudy/next-login',
   '/__understudy/fail',
@@ -209,29 +223,108 @@ const contentTypes = [
   'garbage/ ;;',
 ];
 
+/** An app with the interaction code grant, added to the fuzzed provider's seed. */
+const idxClient = {
+  client_id: '0oaFuzzIdxApp0000001',
+  client_name: 'Fuzzed IDX app',
+  token_endpoint_auth_method: 'none',
+  grant_types: ['authorization_code', 'interaction_code'],
+  response_types: ['code'],
+  redirect_uris: ['http://localhost:8080/login/callback'],
+};
+
+/** Sign-ins that exist on the fuzzed provider, at each IDX step, made before the fuzz. */
+interface IdxHandles {
+  /** Interaction handles (from /v1/interact). */
+  interaction: string[];
+  /** State handles: at identify, at select-authenticator, at an email challenge. */
+  state: string[];
+}
+
+const idxPathSet = new Set(providerPaths.filter((path) => path.startsWith('/idp/idx/')));
+const idxMediaTypes = [
+  'application/ion+json; okta-version=1.0.0',
+  'application/json',
+  'application/ion+json; okta-version=0.9.9',
+  'text/plain',
+];
+
+/** Nested `depth` deep: objects in arrays in objects, as a parser that recurses meets them. */
+function deeplyNested(depth: number): string {
+  return `${'{"a":['.repeat(depth)}1${']}'.repeat(depth)}`;
+}
+
+/**
+ * IDX bodies that are JSON but wrong: no handle, handles of the wrong type or made up, and
+ * fields of the wrong shape (credentials a string, authenticator null, arrays, deep nesting),
+ * against handles that exist as often as not.
+ */
+function idxBody(rand: ReturnType<typeof random>, handles: IdxHandles): string {
+  const madeUp = `02${'A'.repeat(43)}.default`;
+  const stateHandle = rand.pick([
+    ...handles.state,
+    ...handles.state,
+    madeUp,
+    '02garbage',
+    `${handles.state[0] ?? madeUp}x`,
+    `02${'B'.repeat(43)}.${'s'.repeat(200)}`,
+  ]);
+  const shapes: (() => unknown)[] = [
+    () => ({}),
+    () => ({ stateHandle: 123 }),
+    () => ({ stateHandle: null }),
+    () => ({ stateHandle: [stateHandle] }),
+    () => ({ stateHandle: { $ne: '' } }),
+    () => ({ stateHandle }),
+    () => [{ stateHandle }],
+    () => ({ stateHandle, identifier: rand.pick(nasty), credentials: rand.pick(nasty) }),
+    () => ({ stateHandle, identifier: ['a'], credentials: { passcode: 123 } }),
+    () => ({ stateHandle, identifier: 'grace.li@task-vantage.com', credentials: [] }),
+    () => ({ stateHandle, credentials: { passcode: rand.pick(nasty) } }),
+    () => ({ stateHandle, credentials: { passcode: { passcode: '1' } } }),
+    () => ({ stateHandle, authenticator: null }),
+    () => ({ stateHandle, authenticator: rand.pick(nasty) }),
+    () => ({ stateHandle, authenticator: { id: rand.pick([null, 1, [], {}, rand.pick(nasty)]) } }),
+    () => ({ stateHandle, authenticator: { id: 'autX', methodType: { a: 1 } } }),
+    () => ({ interactionHandle: rand.pick([...handles.interaction, madeUp, 7, null, '']) }),
+    () => ({ stateToken: rand.pick([stateHandle, 7, {}, 'garbage']) }),
+    () => ({ stateToken: 7, interactionHandle: handles.interaction[0] }),
+    () => JSON.parse(`{"__proto__":{"stateHandle":"${stateHandle}"},"constructor":{"x":1}}`),
+  ];
+  const raw = [
+    () => `{"stateHandle":"${stateHandle}","credentials":${deeplyNested(rand.pick([50, 2000]))}}`,
+    () => `{"stateHandle":"${stateHandle}","identifier":"${'a'.repeat(40_000)}"}`,
+    () => `{"stateHandle":"${stateHandle}",`,
+    () => `{"stateHandle":"${stateHandle}","stateHandle":123}`,
+  ];
+  if (rand.chance(0.2)) return rand.pick(raw)();
+  return JSON.stringify(rand.pick(shapes)());
+}
+
 interface Fuzzed {
   port: number;
   method: string;
   path: string;
   headers: Record<string, string>;
   body: Buffer | undefined;
+  /** A POST of an IDX body to an IDX path. */
+  idx?: boolean;
 }
 
-function generate(rand: ReturnType<typeof random>, ports: { provider: number; app: number }) {
+function generate(
+  rand: ReturnType<typeof random>,
+  ports: { provider: number; app: number },
+  handles: IdxHandles,
+) {
   const toApp = rand.chance(0.3);
   const port = toApp ? ports.app : ports.provider;
-  const method = rand.pick([
-    'GET',
-    'GET',
-    'POST',
-    'POST',
-    'PUT',
-    'DELETE',
-    'OPTIONS',
-    'PATCH',
-    'HEAD',
-  ]);
-  let path = rand.pick(toApp ? appPaths : providerPaths);
+  // One in twenty is an IDX call as the SDK makes them (a POST), so many bodies reach a step.
+  const idxAimed = !toApp && rand.chance(0.05);
+  const method = idxAimed
+    ? 'POST'
+    : rand.pick(['GET', 'GET', 'POST', 'POST', 'PUT', 'DELETE', 'OPTIONS', 'PATCH', 'HEAD']);
+  let path = idxAimed ? rand.pick([...idxPathSet]) : rand.pick(toApp ? appPaths : providerPaths);
+  const idxCall = idxPathSet.has(path);
   if (rand.chance(0.1)) path += `/${encodeURIComponent(rand.pick(nasty)).slice(0, 200)}`;
   if (rand.chance(0.05)) path = path.replace(/\//g, rand.pick(['//', '/%2f', '/./', '/%2e%2e/']));
   const value = () => {
@@ -294,7 +387,14 @@ function generate(rand: ReturnType<typeof random>, ports: { provider: number; ap
       body = Buffer.from(Array.from({ length: rand.int(2000) }, () => rand.int(256)));
     else body = Buffer.alloc(rand.chance(0.5) ? 70 * 1024 : 1024 * 1024, 'a');
   }
-  return { port, method, path, headers, body } satisfies Fuzzed;
+  // Most calls to an IDX path carry an IDX body gone wrong, as JSON of one media type or another.
+  let idx = false;
+  if (idxCall && rand.chance(0.7)) {
+    body = Buffer.from(idxBody(rand, handles));
+    headers['content-type'] = rand.pick(idxMediaTypes);
+    idx = method === 'POST';
+  }
+  return { port, method, path, headers, body, idx } satisfies Fuzzed;
 }
 
 /** A request line or a header from a little to several times over Node's 16 KiB. */
@@ -406,6 +506,64 @@ function send(request: Fuzzed, ownConnection = false): Promise<{ status: number;
   });
 }
 
+/**
+ * Sign-ins for the fuzz to hit: one at identify, hannah at select-authenticator and carol at
+ * her email challenge (acr_values 2fa), each through /v1/interact and the IDX calls.
+ */
+async function idxSignIns(issuer: string): Promise<IdxHandles> {
+  const origin = new URL(issuer).origin;
+  const post = async (url: string, body: Record<string, unknown>) => {
+    const response = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    if (response.status !== 200) throw new Error(`${url}: ${response.status}`);
+    return (await response.json()) as {
+      stateHandle: string;
+      authenticators?: { value: { key: string; id: string }[] };
+    };
+  };
+  const handles: IdxHandles = { interaction: [], state: [] };
+  const start = async () => {
+    const interacted = await fetch(`${issuer}/v1/interact`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({
+        client_id: idxClient.client_id,
+        scope: 'openid',
+        redirect_uri: idxClient.redirect_uris[0] ?? '',
+        code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
+        code_challenge_method: 'S256',
+        state: 'fuzz',
+        acr_values: 'urn:okta:loa:2fa:any',
+      }),
+    });
+    const { interaction_handle } = (await interacted.json()) as { interaction_handle: string };
+    handles.interaction.push(interaction_handle);
+    const { stateHandle } = await post(`${origin}/idp/idx/introspect`, {
+      interactionHandle: interaction_handle,
+    });
+    handles.state.push(stateHandle);
+    return stateHandle;
+  };
+  await start();
+  for (const [login, key] of [
+    ['hannah.smith@task-vantage.com', undefined],
+    ['carol.lee@task-vantage.com', 'okta_email'],
+  ] as const) {
+    const stateHandle = await start();
+    const select = await post(`${origin}/idp/idx/identify`, {
+      stateHandle,
+      identifier: login,
+      credentials: { passcode: 'understudy' },
+    });
+    const id = select.authenticators?.value.find((authenticator) => authenticator.key === key)?.id;
+    if (key) await post(`${origin}/idp/idx/challenge`, { stateHandle, authenticator: { id } });
+  }
+  return handles;
+}
+
 // A stack frame ("    at fn (file:12:3)") or a path on this machine.
 const leaks = [
   /\n\s+at .+:\d+:\d+\)?/,
@@ -422,6 +580,7 @@ describe('10,000 malformed requests, then everything over a limit', () => {
   let app: ChildProcess;
   let appPort: number;
   let providerPort: number;
+  let handles: IdxHandles;
 
   beforeAll(async () => {
     appPort = await freePort();
@@ -435,12 +594,14 @@ describe('10,000 malformed requests, then everything over a limit', () => {
       );
       if (client.allowedOrigins) client.allowedOrigins = [`http://localhost:${appPort}`];
     }
+    seed.clients.push(idxClient);
     const dir = mkdtempSync(join(tmpdir(), 'understudy-fuzz-'));
     const seedFile = join(dir, 'seed.json');
     writeFileSync(seedFile, JSON.stringify(seed));
     provider = await startCli(['--port', '0', '--control', '--data-dir', dir, '--seed', seedFile]);
     provider.child.stderr?.on('data', (chunk: Buffer) => (logs.provider += chunk));
     providerPort = Number(new URL(provider.issuer).port);
+    handles = await idxSignIns(provider.issuer);
     app = spawn(process.execPath, [appMain], {
       env: {
         ...process.env,
@@ -476,6 +637,7 @@ describe('10,000 malformed requests, then everything over a limit', () => {
     const sweep = oversized(ports);
     const failures: string[] = [];
     const statuses = new Map<number, number>();
+    const idxStatuses = new Map<number, number>();
     let sent = 0;
     let next = 0;
     const attempt = async (request: Fuzzed, ownConnection: boolean) => {
@@ -484,6 +646,7 @@ describe('10,000 malformed requests, then everything over a limit', () => {
         const { status, body } = await send(request, ownConnection);
         sent += 1;
         statuses.set(status, (statuses.get(status) ?? 0) + 1);
+        if (request.idx) idxStatuses.set(status, (idxStatuses.get(status) ?? 0) + 1);
         if (status >= 500) failures.push(`${status} ${label}: ${body.slice(0, 200)}`);
         const leak = leaks.find((pattern) => pattern.test(body));
         if (leak) failures.push(`${leak} in ${label}: ${body.slice(0, 300)}`);
@@ -494,7 +657,7 @@ describe('10,000 malformed requests, then everything over a limit', () => {
     const worker = async () => {
       while (next < requests) {
         next += 1;
-        await attempt(generate(rand, ports), false);
+        await attempt(generate(rand, ports, handles), false);
       }
       while (next < requests + sweep.length) {
         const request = sweep[next - requests] as Fuzzed;
@@ -509,6 +672,9 @@ describe('10,000 malformed requests, then everything over a limit', () => {
     // Each limit was reached, and answered with its status.
     for (const status of [413, 414, 431])
       expect(statuses.get(status) ?? 0, String(status)).toBeGreaterThan(0);
+    // The IDX bodies were among them, and reached the sign-ins: some answered, some refused.
+    for (const status of [200, 400, 401])
+      expect(idxStatuses.get(status) ?? 0, `IDX ${status}`).toBeGreaterThan(0);
     expect(
       failures.slice(0, 10),
       `FUZZ_SEED=${fuzzSeed}: ${failures.length} failures of ${requests + sweep.length} requests (${serverErrors} 5xx, ${silent} closed without a status)`,

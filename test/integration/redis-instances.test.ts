@@ -2,9 +2,11 @@
  * Two Understudy instances behind one issuer, sharing a real redis-server: a login started
  * on one finishes on the other, a code redeemed on one cannot be replayed on the other, a
  * refresh token from one works on the other, control changes made on one hold on both, the
- * keys are the same everywhere, Redis going away is a 503 and coming back is recovery, and a
- * restarted instance has lost nothing.
+ * keys are the same everywhere, an IDX sign-in started on one goes on on the other (and its
+ * interaction code is spent for both), Redis going away is a 503 and coming back is recovery,
+ * and a restarted instance has lost nothing.
  */
+import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { createServer, request as httpRequest, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -13,14 +15,38 @@ import * as client from 'openid-client';
 import { createClient } from 'redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listen, type RunningProvider } from '../../provider/main/listen.js';
-import { loadSeed } from '../../seed/load.js';
-import type { Seed } from '../../seed/schema.js';
+import { totp } from '../../provider/okta/index.js';
+import type { Seed, SeedInput } from '../../seed/schema.js';
 import { Browser, findForm, userPicker } from '../helpers/browser.js';
 import { freePort } from '../helpers/child-app.js';
 import { basicAuth, isActive } from '../helpers/introspect.js';
-import { seededClient, seededUser } from '../helpers/provider.js';
+import { seededClient, seededUser, seedWithClients } from '../helpers/provider.js';
 import { redisAvailable, startRedis } from '../helpers/redis.js';
 import { buildAuthorization, discoverFor, redeemCallback } from '../helpers/relying-party.js';
+
+/** An app that signs in with its own forms (IDX), ending with an interaction code. */
+const idxApp = {
+  client_id: '0oaIdxRedisApp000001',
+  client_name: 'IDX app on two instances',
+  token_endpoint_auth_method: 'none',
+  grant_types: ['authorization_code', 'interaction_code'],
+  redirect_uris: ['http://localhost:8080/login/callback'],
+} satisfies SeedInput['clients'][number];
+
+interface IdxForm {
+  name: string;
+  href: string;
+  value: {
+    name: string;
+    value?: unknown;
+    options?: { value: { form: { value: { name: string; value?: unknown }[] } } }[];
+  }[];
+}
+interface IdxAnswer {
+  stateHandle?: string;
+  remediation?: { value: IdxForm[] };
+  successWithInteractionCode?: { value: { name: string; value?: unknown }[] };
+}
 
 /** A load balancer of one knob: every request goes to whichever instance `to` names. */
 function balancer(port: number) {
@@ -78,7 +104,7 @@ describe.runIf(redisAvailable())('several instances on one Redis', () => {
 
   beforeAll(async () => {
     redis = await startRedis();
-    seed = await loadSeed();
+    seed = await seedWithClients([idxApp]);
     const port = await freePort();
     issuerBase = `http://localhost:${port}`;
     lb = balancer(port);
@@ -131,6 +157,112 @@ describe.runIf(redisAvailable())('several instances on one Redis', () => {
     lb.route('b');
     const refreshed = await client.refreshTokenGrant(config, tokens.refresh_token ?? '');
     expect(refreshed.access_token).toEqual(expect.any(String));
+  });
+
+  it('goes on on B with an IDX sign-in started on A; an interaction code spent on A is spent on B', async () => {
+    const idx = async (url: string, body: Record<string, unknown>) => {
+      const response = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/ion+json; okta-version=1.0.0' },
+        body: JSON.stringify(body),
+      });
+      return { status: response.status, body: (await response.json()) as IdxAnswer };
+    };
+    const form = (answer: IdxAnswer, name: string) => {
+      const found = answer.remediation?.value.find((candidate) => candidate.name === name);
+      if (!found) throw new Error(`no ${name} in ${JSON.stringify(answer).slice(0, 300)}`);
+      return found;
+    };
+    const submit = (answer: IdxAnswer, name: string, values: Record<string, unknown>) =>
+      idx(form(answer, name).href, { stateHandle: answer.stateHandle, ...values });
+    const codeOf = (answer: IdxAnswer) =>
+      String(
+        answer.successWithInteractionCode?.value.find(({ name }) => name === 'interaction_code')
+          ?.value ?? '',
+      );
+    const startOn = async (name: string, acrValues?: string) => {
+      lb.route(name);
+      const verifier = randomBytes(32).toString('base64url');
+      const interacted = await fetch(`${issuer()}/v1/interact`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({
+          client_id: idxApp.client_id,
+          scope: 'openid profile',
+          redirect_uri: idxApp.redirect_uris[0] ?? '',
+          code_challenge: createHash('sha256').update(verifier).digest('base64url'),
+          code_challenge_method: 'S256',
+          state: 'idx-state',
+          ...(acrValues ? { acr_values: acrValues } : {}),
+        }),
+      });
+      expect(interacted.status).toBe(200);
+      const { interaction_handle } = (await interacted.json()) as { interaction_handle: string };
+      const first = await idx(`${issuerBase}/idp/idx/introspect`, {
+        interactionHandle: interaction_handle,
+      });
+      expect(first.status).toBe(200);
+      return { verifier, first: first.body };
+    };
+    const redeemOn = (name: string, verifier: string, code: string) => {
+      lb.route(name);
+      return fetch(`${issuer()}/v1/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({
+          grant_type: 'interaction_code',
+          interaction_code: code,
+          client_id: idxApp.client_id,
+          redirect_uri: idxApp.redirect_uris[0] ?? '',
+          code_verifier: verifier,
+        }),
+      });
+    };
+
+    // Interact, introspect and the password on A; the second factor and the token on B.
+    const hannah = seededUser(seed, 'hannah');
+    const otp = hannah.authenticators.find((authenticator) => authenticator.key === 'google_otp');
+    if (otp?.key !== 'google_otp') throw new Error('hannah has no google_otp in the seed');
+    const mfa = await startOn('a', 'urn:okta:loa:2fa:any');
+    const identified = await submit(mfa.first, 'identify', {
+      identifier: hannah.login,
+      credentials: { passcode: 'understudy' },
+    });
+    expect(identified.status).toBe(200);
+    const option = form(identified.body, 'select-authenticator-authenticate').value.find(
+      ({ name }) => name === 'authenticator',
+    )?.options?.[0];
+    const authenticatorId = option?.value.form.value.find(({ name }) => name === 'id')?.value;
+    lb.route('b');
+    const challenged = await submit(identified.body, 'select-authenticator-authenticate', {
+      authenticator: { id: authenticatorId },
+    });
+    expect(challenged.status).toBe(200);
+    expect(challenged.body.stateHandle).toBe(mfa.first.stateHandle);
+    const answered = await submit(challenged.body, 'challenge-authenticator', {
+      credentials: { passcode: totp(otp.secret) },
+    });
+    expect(answered.status).toBe(200);
+    const tokens = await redeemOn('b', mfa.verifier, codeOf(answered.body));
+    expect(tokens.status).toBe(200);
+    const { id_token } = (await tokens.json()) as { id_token: string };
+    const claims = JSON.parse(Buffer.from(id_token.split('.')[1] ?? '', 'base64url').toString());
+    expect(claims).toMatchObject({ sub: hannah.id, amr: ['mfa', 'otp', 'pwd'] });
+
+    // A password sign-in on A, its code redeemed on A, then replayed on B.
+    const grace = seededUser(seed, 'grace');
+    const plain = await startOn('a');
+    const done = await submit(plain.first, 'identify', {
+      identifier: grace.login,
+      credentials: { passcode: 'understudy' },
+    });
+    const code = codeOf(done.body);
+    expect(code).not.toBe('');
+    expect((await redeemOn('a', plain.verifier, code)).status).toBe(200);
+    const replay = await redeemOn('b', plain.verifier, code);
+    expect(replay.status).toBe(400);
+    expect(await replay.json()).toMatchObject({ error: 'invalid_grant' });
+    lb.route('a');
   });
 
   it('leaves nothing in Redis that never expires', async () => {

@@ -426,24 +426,26 @@ export function createIdxEngine(
       const transaction = await store.find(stateToken);
       const completed = transaction?.completed;
       const uid = transaction?.interactionUid;
+      const userId = transaction?.userId;
+      // Only a finished hosted sign-in goes back, once; an app's sign-in is left as it is.
       const returnTo =
-        transaction?.userId && completed && uid
+        userId && completed && uid
           ? await finishInteraction(options.provider, uid, {
-              accountId: transaction.userId,
+              accountId: userId,
               amr: completed.amr,
               acr: completed.acr,
               ts: completed.authTime,
             })
           : undefined;
-      await store.remove(stateToken);
-      if (!returnTo || !transaction?.userId) {
+      if (uid && completed) await store.remove(stateToken);
+      if (!returnTo || !userId) {
         throw new UnderstudyError(
           400,
           'invalid_request',
           'This sign-in has expired or was already completed. Go back to the application and sign in again.',
         );
       }
-      await accounts.signedIn(transaction.userId);
+      await accounts.signedIn(userId);
       ctx.set('cache-control', 'no-store');
       ctx.status = 303;
       ctx.redirect(returnTo);

@@ -120,10 +120,11 @@ export function createTokenIssuer(options: TokenIssuerOptions): IssueTokens {
           acr,
           amr,
           auth_time: authTime,
-          nonce,
         },
         { ctx },
       );
+      // As the code flow adds it: no scope releases `nonce`, so the claims filter would drop it.
+      if (nonce !== undefined) token.set('nonce', nonce);
       // What oidc-provider's issueIdToken sets: the claims the granted scopes release, and those
       // the request asked for.
       Object.assign(token, {
