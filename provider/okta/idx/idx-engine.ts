@@ -51,7 +51,6 @@ export const idxActions = [
 ] as const;
 export type IdxAction = (typeof idxActions)[number];
 
-
 export interface IdxPaths {
   introspect: string;
   identify: string;
