@@ -61,12 +61,12 @@ describe.runIf(chromiumAvailable())('the hosted Sign-In Widget in Chromium', () 
       if (message.type() === 'error') problems.push(message.text());
     });
     const callback = new URL(redirectUri);
-    await page.route(`${callback.origin}/**`, (route) =>
+    await context.route(`${callback.origin}/**`, (route) =>
       route.fulfill({ body: 'back at the app' }),
     );
     await page.goto(start.url.href);
     await page.locator('input[name="identifier"]').waitFor();
-    return { page, start, problems, close: () => context.close() };
+    return { page, context, start, problems, close: () => context.close() };
   }
 
   /** Submits the last step and redeems the code the browser brings back to the app. */
@@ -154,20 +154,22 @@ describe.runIf(chromiumAvailable())('the hosted Sign-In Widget in Chromium', () 
 
   it('asks a signed-in user only for the second factor when the next request wants two', async () => {
     const hannah = seededUser(provider.seed, 'hannah');
-    const { page, start, close } = await openWidget();
+    const { page, context, start, close } = await openWidget();
     try {
       await page.locator('input[name="identifier"]').fill(hannah.login);
       await page.locator('input[name="credentials.passcode"]').fill('understudy');
       expect(decodeJwt((await submitAndRedeem(page, start)).id_token ?? '').amr).toEqual(['pwd']);
 
-      // The same browser, a request for two factors: the session's password stands.
+      // The same browser (a new tab: the first one's way back may still be settling), a
+      // request for two factors: the session's password stands.
       const stepUp = await buildAuthorization(config, redirectUri, { acr_values: twoFactor });
-      await page.goto(stepUp.url.href);
-      await page.locator('[aria-label^="Select Google Authenticator"]').click();
-      await page
+      const next = await context.newPage();
+      await next.goto(stepUp.url.href);
+      await next.locator('[aria-label^="Select Google Authenticator"]').click();
+      await next
         .locator('input[name="credentials.passcode"]')
         .fill(totp(secretOf(hannah), Date.now() / 1000 + 30));
-      const claims = decodeJwt((await submitAndRedeem(page, stepUp)).id_token ?? '');
+      const claims = decodeJwt((await submitAndRedeem(next, stepUp)).id_token ?? '');
       expect(claims.amr).toEqual(['mfa', 'otp', 'pwd']);
       expect(claims.acr).toBe(twoFactor);
     } finally {
