@@ -1,13 +1,18 @@
 /**
  * Signs a seeded user in through the real Authorization Code + PKCE flow over HTTP, without a
- * browser: authorize, the login page's one-click picker, consent if the client needs it, the
- * redirect back, and the token exchange.
+ * browser: authorize, the login page's one-click picker (or, when the hosted page is Okta's
+ * Sign-In Widget, the IDX calls it makes), consent if the client needs it, the redirect back,
+ * and the token exchange.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import type { Seed, SeedClient } from '../../seed/schema.js';
 import { findUser } from '../../seed/users.js';
 import { totp } from '../okta/index.js';
 import { CookieJar, type HttpResponse, sendRequest } from './http-request.js';
+import { HeadlessLoginError } from './login-error.js';
+import { signInThroughWidget, widgetStateToken } from './widget-sign-in.js';
+
+export { HeadlessLoginError };
 
 export interface HeadlessLoginOptions {
   /** A seeded user's id or login. */
@@ -50,20 +55,6 @@ export interface HeadlessLoginResult {
   codeVerifier: string;
   state: string;
   nonce: string;
-}
-
-export class HeadlessLoginError extends Error {
-  override name = 'HeadlessLoginError';
-  readonly error: string;
-  readonly error_description: string | undefined;
-  readonly redirectUrl: string | undefined;
-
-  constructor(error: string, description?: string, redirectUrl?: string) {
-    super(description ? `${error}: ${description}` : error);
-    this.error = error;
-    this.error_description = description;
-    this.redirectUrl = redirectUrl;
-  }
 }
 
 const random = () => randomBytes(32).toString('base64url');
@@ -149,12 +140,34 @@ export async function headlessLogin(
       response = await request(url);
       continue;
     }
+    if (response.status !== 200) throw errorFromPage(response);
+    const widget = widgetStateToken(response.body);
+    if (widget) {
+      url = await signInThroughWidget({
+        widget,
+        user,
+        factor: options.factor,
+        codeFor,
+        postJson: (target, body) =>
+          sendRequest(target, {
+            method: 'POST',
+            headers: {
+              accept: 'application/json',
+              'content-type': 'application/json',
+              cookie: jar.header(),
+            },
+            body: JSON.stringify(body),
+            ca,
+          }),
+      });
+      response = await request(url);
+      continue;
+    }
     const csrf = /name="csrf" value="([^"]*)"/.exec(response.body)?.[1];
     const login = actionEndingWith(response.body, '/login');
     const confirm = actionEndingWith(response.body, '/confirm');
     const abort = actionEndingWith(response.body, '/abort');
     const verifying = /name="step" value="verify"/.test(response.body);
-    if (response.status !== 200) throw errorFromPage(response);
     if (csrf && login && /name="step" value="select"/.test(response.body)) {
       const offered = [...response.body.matchAll(/name="authenticator"\s+value="([^"]+)"/g)].map(
         (match) => match[1] ?? '',
