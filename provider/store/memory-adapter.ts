@@ -6,7 +6,7 @@
  * Losing state on restart is the point of a local stand-in, so nothing is written anywhere.
  */
 import { LRUCache } from 'lru-cache';
-import type { Adapter, AdapterPayload } from 'oidc-provider';
+import { type Adapter, type AdapterPayload, errors } from 'oidc-provider';
 
 interface Entry {
   /** The payload as JSON: a copy no caller can change, at a fraction of an object's memory. */
@@ -126,6 +126,8 @@ export function createMemoryAdapterFactory(options: MemoryStoreOptions = {}): Me
         const entry = live(cache, id);
         if (!entry) return;
         const payload = JSON.parse(entry.json) as AdapterPayload;
+        // As the SQLite and Redis stores answer a second consume: only one request wins.
+        if (payload.consumed) throw new errors.InvalidGrant(`${model} already consumed`);
         payload.consumed = Math.floor(Date.now() / 1000);
         entry.json = JSON.stringify(payload);
       },

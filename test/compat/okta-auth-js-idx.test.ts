@@ -12,6 +12,7 @@ import { createRemoteJWKSet, jwtVerify } from 'jose';
 import { OktaAuth as OktaAuth7 } from 'okta-auth-js-7';
 import { describe, expect, it } from 'vitest';
 import { totp } from '../../provider/okta/index.js';
+import { outboxCodes, totpSecretOf, wrongTotp } from '../helpers/codes.js';
 import { seededUser, seedWithClients, useTestProvider } from '../helpers/provider.js';
 
 const clientId = '0oaIdxNodeApp0000001';
@@ -87,20 +88,8 @@ function challengedKey(nextStep: unknown): string | undefined {
   return shape?.authenticator?.key ?? shape?.relatesTo?.value?.key;
 }
 
-/** A code Google Authenticator does not show now, nor a step either side. */
-function wrongCode(secret: string): string {
-  const now = Date.now() / 1000;
-  const valid = new Set([totp(secret, now - 30), totp(secret, now), totp(secret, now + 30)]);
-  let code = 0;
-  while (valid.has(String(code).padStart(6, '0'))) code += 1;
-  return String(code).padStart(6, '0');
-}
-
-async function outboxCode(to: string): Promise<string> {
-  const origin = new URL(provider.issuer).origin;
-  const response = await fetch(`${origin}/__understudy/outbox?to=${encodeURIComponent(to)}`);
-  const { messages } = (await response.json()) as { messages: { code: string }[] };
-  const code = messages[0]?.code;
+async function newestCode(to: string): Promise<string> {
+  const [code] = await outboxCodes(new URL(provider.issuer).origin, to);
   if (!code) throw new Error(`no code in the outbox for ${to}`);
   return code;
 }
@@ -159,8 +148,7 @@ describe.each(Object.keys(versions) as Version[])('okta-auth-js %s idx', (versio
   it('stops an MFA user PENDING at Google Authenticator, then proceeds with the code', async () => {
     const authClient = makeAuth(version);
     const hannah = seededUser(provider.seed, 'hannah');
-    const secret = hannah.authenticators.find((a) => a.key === 'google_otp');
-    if (secret?.key !== 'google_otp') throw new Error('hannah has no google_otp in the seed');
+    const secret = totpSecretOf(hannah);
     const identified = await authClient.idx.authenticate({
       username: hannah.login,
       password: 'understudy',
@@ -180,7 +168,7 @@ describe.each(Object.keys(versions) as Version[])('okta-auth-js %s idx', (versio
     expect(challengedKey(selected.nextStep)).toBe('google_otp');
 
     const wrong = await authClient.idx.proceed({
-      verificationCode: wrongCode(secret.secret),
+      verificationCode: wrongTotp(secret),
       ...step(version, 'challenge-authenticator'),
     });
     expect(wrong.status).not.toBe('SUCCESS');
@@ -190,7 +178,7 @@ describe.each(Object.keys(versions) as Version[])('okta-auth-js %s idx', (versio
     // Each code is good once: 8.x takes the next step's, which Okta also accepts (clock drift).
     const at = Date.now() / 1000 + (version === 'v8' ? 30 : 0);
     const done = await authClient.idx.proceed({
-      verificationCode: totp(secret.secret, at),
+      verificationCode: totp(secret, at),
       ...step(version, 'challenge-authenticator'),
     });
     expect(done.status).toBe('SUCCESS');
@@ -216,7 +204,7 @@ describe.each(Object.keys(versions) as Version[])('okta-auth-js %s idx', (versio
     });
     expect(challengedKey(challenged.nextStep)).toBe('okta_email');
     const done = await authClient.idx.proceed({
-      verificationCode: await outboxCode(carol.email),
+      verificationCode: await newestCode(carol.email),
       ...step(version, 'challenge-authenticator'),
     });
     expect(done.status).toBe('SUCCESS');

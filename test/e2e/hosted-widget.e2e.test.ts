@@ -11,7 +11,6 @@ import * as client from 'openid-client';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { totp } from '../../provider/okta/index.js';
-import type { SeedUser } from '../../seed/schema.js';
 import { chromiumAvailable, launchChromium } from '../helpers/chromium.js';
 import {
   seedWith,
@@ -26,6 +25,7 @@ import {
   discoverFor,
 } from '../helpers/relying-party.js';
 import { submitWidgetForm } from '../helpers/widget-host.js';
+import { totpSecretOf } from '../helpers/codes.js';
 
 const twoFactor = 'urn:okta:loa:2fa:any';
 
@@ -122,7 +122,7 @@ describe.runIf(chromiumAvailable())('the hosted Sign-In Widget in Chromium', () 
       await page.locator('input[name="credentials.passcode"]').fill('understudy');
       await submitWidgetForm(page);
       await page.locator('[aria-label^="Select Google Authenticator"]').click();
-      await page.locator('input[name="credentials.passcode"]').fill(totp(secretOf(hannah)));
+      await page.locator('input[name="credentials.passcode"]').fill(totp(totpSecretOf(hannah)));
       const tokens = await submitAndRedeem(page, start);
       const claims = decodeJwt(tokens.id_token ?? '');
       expect(claims.amr).toEqual(['mfa', 'otp', 'pwd']);
@@ -168,7 +168,7 @@ describe.runIf(chromiumAvailable())('the hosted Sign-In Widget in Chromium', () 
       await next.locator('[aria-label^="Select Google Authenticator"]').click();
       await next
         .locator('input[name="credentials.passcode"]')
-        .fill(totp(secretOf(hannah), Date.now() / 1000 + 30));
+        .fill(totp(totpSecretOf(hannah), Date.now() / 1000 + 30));
       const claims = decodeJwt((await submitAndRedeem(next, stepUp)).id_token ?? '');
       expect(claims.amr).toEqual(['mfa', 'otp', 'pwd']);
       expect(claims.acr).toBe(twoFactor);
@@ -177,9 +177,3 @@ describe.runIf(chromiumAvailable())('the hosted Sign-In Widget in Chromium', () 
     }
   });
 });
-
-function secretOf(user: SeedUser): string {
-  const authenticator = user.authenticators.find((candidate) => candidate.key === 'google_otp');
-  if (authenticator?.key !== 'google_otp') throw new Error(`${user.login} has no google_otp`);
-  return authenticator.secret;
-}

@@ -22,6 +22,7 @@ import {
   startTestProvider,
   type TestProvider,
 } from '../helpers/provider.js';
+import { outboxCodes, wrongTotp } from '../helpers/codes.js';
 import { startWidgetHost, submitWidgetForm, type WidgetHost } from '../helpers/widget-host.js';
 
 const clientId = '0oaWidgetEmbedded0001';
@@ -46,15 +47,6 @@ declare global {
 interface ProviderCall {
   call: string;
   form: URLSearchParams;
-}
-
-/** A code Google Authenticator does not show now, nor a step either side. */
-function wrongCode(secret: string): string {
-  const now = Date.now() / 1000;
-  const valid = new Set([totp(secret, now - 30), totp(secret, now), totp(secret, now + 30)]);
-  let code = 0;
-  while (valid.has(String(code).padStart(6, '0'))) code += 1;
-  return String(code).padStart(6, '0');
 }
 
 describe.runIf(chromiumAvailable())('@okta/okta-signin-widget 7 embedded, in Chromium', () => {
@@ -175,10 +167,7 @@ describe.runIf(chromiumAvailable())('@okta/okta-signin-widget 7 embedded, in Chr
   }
 
   async function outboxCode(to: string): Promise<string> {
-    const origin = new URL(provider.issuer).origin;
-    const response = await fetch(`${origin}/__understudy/outbox?to=${encodeURIComponent(to)}`);
-    const { messages } = (await response.json()) as { messages: { code: string }[] };
-    const code = messages[0]?.code;
+    const [code] = await outboxCodes(new URL(provider.issuer).origin, to);
     if (!code) throw new Error(`no code in the outbox for ${to}`);
     return code;
   }
@@ -242,7 +231,7 @@ describe.runIf(chromiumAvailable())('@okta/okta-signin-widget 7 embedded, in Chr
     await identify(page, hannah.login, 'understudy');
     await choose(page, 'google_otp');
 
-    await enterCode(page, wrongCode(otp.secret));
+    await enterCode(page, wrongTotp(otp.secret));
     // Okta's message for the field (api.authn.error.PASSCODE_INVALID), under the field.
     const fieldError = page.locator(
       '[data-se="o-form-fieldset-credentials.passcode"] .o-form-input-error',

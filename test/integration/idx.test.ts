@@ -16,6 +16,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { totp } from '../../provider/okta/index.js';
 import type { SeedInput, SeedUser } from '../../seed/schema.js';
 import { seededClient, seededUser, seedWith, useTestProvider } from '../helpers/provider.js';
+import { outboxCodes, totpSecretOf, wrongTotp } from '../helpers/codes.js';
 
 const idxType = 'application/ion+json; okta-version=1.0.0';
 const twoFactor = 'urn:okta:loa:2fa:any';
@@ -419,39 +420,19 @@ async function verifiedIdToken(start: Started, idToken: string | undefined) {
   return payload;
 }
 
+const outbox = (to: string) => outboxCodes(origin, to);
+
 // Google Authenticator: each step's code is good once per user, so every code this file sends
 // is of a step not sent before (now, then the next one, then the one before).
 const sentSteps = new Set<number>();
 
 function freshTotp(user: SeedUser): string {
-  const secret = totpSecret(user);
+  const secret = totpSecretOf(user);
   const now = Math.floor(Date.now() / 1000 / 30);
   const step = [now, now + 1, now - 1].find((candidate) => !sentSteps.has(candidate));
   if (step === undefined) throw new Error('three Google Authenticator codes in one step');
   sentSteps.add(step);
   return totp(secret, step * 30);
-}
-
-/** A code Google Authenticator does not show now, nor a step either side. */
-function wrongTotp(user: SeedUser): string {
-  const secret = totpSecret(user);
-  const now = Date.now() / 1000;
-  const valid = new Set([totp(secret, now - 30), totp(secret, now), totp(secret, now + 30)]);
-  let code = 0;
-  while (valid.has(String(code).padStart(6, '0'))) code += 1;
-  return String(code).padStart(6, '0');
-}
-
-function totpSecret(user: SeedUser): string {
-  const authenticator = user.authenticators.find((candidate) => candidate.key === 'google_otp');
-  if (authenticator?.key !== 'google_otp') throw new Error(`${user.login} has no google_otp`);
-  return authenticator.secret;
-}
-
-async function outbox(to: string): Promise<string[]> {
-  const response = await fetch(`${origin}/__understudy/outbox?to=${encodeURIComponent(to)}`);
-  const { messages } = (await response.json()) as { messages: { code: string }[] };
-  return messages.map((message) => message.code);
 }
 
 function failNextIdx() {
@@ -638,7 +619,7 @@ describe("Okta's IDX errors", () => {
     const { start, select } = await atSecondFactor(hannah());
     const challenged = await choose(select, 'google_otp');
     const wrong = await submit(remediation(challenged, 'challenge-authenticator'), {
-      credentials: { passcode: wrongTotp(hannah()) },
+      credentials: { passcode: wrongTotp(totpSecretOf(hannah())) },
     });
     expect(wrong.status).toBe(401);
     expectIdxShape(wrong.body, start.stateHandle, idxApp.client_id);

@@ -5,7 +5,8 @@
  * spent there with the store's consume, which only one request wins across instances.
  */
 import { randomBytes } from 'node:crypto';
-import { type AdapterPayload, errors } from 'oidc-provider';
+import type { AdapterPayload } from 'oidc-provider';
+import { consumeOnce } from '../../store/consume-once.js';
 import type { AdapterFactory } from '../../store/memory-adapter.js';
 
 export const mfaTokenLifetimeSeconds = 300;
@@ -48,15 +49,6 @@ export function createMfaTokens(storage: AdapterFactory): MfaTokens {
       return { clientId, userId, verified, scopes, acr };
     },
 
-    async spend(token) {
-      try {
-        await store.consume(token);
-        return true;
-      } catch (error) {
-        // The Redis store refuses a second consume across instances with invalid_grant.
-        if (error instanceof errors.InvalidGrant) return false;
-        throw error;
-      }
-    },
+    spend: (token) => consumeOnce(store, token),
   };
 }

@@ -20,6 +20,7 @@ import {
 } from '../provider-patches/browser-session.js';
 import { finishInteraction } from '../provider-patches/finish-interaction.js';
 import { newHandle } from './handles.js';
+import type { IdxPaths } from './idx-paths.js';
 import { interactRequest } from './interact.js';
 import { IdxError, sessionExpired } from './idx-error.js';
 import { idxMessages, unknownUser } from './idx-shapes.js';
@@ -50,17 +51,6 @@ export const idxActions = [
   'cancel',
 ] as const;
 export type IdxAction = (typeof idxActions)[number];
-
-export interface IdxPaths {
-  introspect: string;
-  identify: string;
-  challenge: string;
-  answer: string;
-  poll: string;
-  resend: string;
-  cancel: string;
-  tokenRedirect: string;
-}
 
 export interface IdxEngineOptions {
   serverId: string;

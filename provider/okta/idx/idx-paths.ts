@@ -14,5 +14,7 @@ export const idxPaths = {
   tokenRedirect: '/login/token/redirect',
 } as const;
 
+export type IdxPaths = typeof idxPaths;
+
 /** Where the hosted Sign-In Widget's files are served. */
 export const widgetAssetsPath = '/okta-signin-widget';

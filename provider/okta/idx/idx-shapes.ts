@@ -123,7 +123,8 @@ export function form(
   };
 }
 
-export function passcodeField(label: string, fieldMessages?: IdxMessages): IdxField {
+/** `credentials.passcode`: the password (a secret field) or a code, with its messages. */
+export function passcodeField(kind: 'password' | 'code', fieldMessages?: IdxMessages): IdxField {
   return {
     name: 'credentials',
     type: 'object',
@@ -132,9 +133,9 @@ export function passcodeField(label: string, fieldMessages?: IdxMessages): IdxFi
       value: [
         {
           name: 'passcode',
-          label,
+          label: kind === 'password' ? 'Password' : 'Enter code',
           required: true,
-          ...(label === 'Password' ? { secret: true } : {}),
+          ...(kind === 'password' ? { secret: true } : {}),
           ...(fieldMessages ? { messages: fieldMessages } : {}),
         },
       ],

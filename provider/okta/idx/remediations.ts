@@ -22,6 +22,7 @@ import {
   methodTypeOf,
   passcodeField,
 } from './idx-shapes.js';
+import type { IdxPaths } from './idx-paths.js';
 import type { IdxTransaction } from './transactions.js';
 
 export type Step =
@@ -62,14 +63,7 @@ export interface AnswerContext {
   client: SeedClient | undefined;
   /** The absolute URL of an /idp/idx path. */
   href(path: string): string;
-  paths: {
-    identify: string;
-    challenge: string;
-    answer: string;
-    poll: string;
-    resend: string;
-    cancel: string;
-  };
+  paths: IdxPaths;
   identifierFirst: boolean;
 }
 
@@ -106,7 +100,7 @@ export function answerFor(
         ...(extras.identifier ? { value: extras.identifier } : {}),
       },
     ];
-    if (!context.identifierFirst) fields.push(passcodeField('Password'));
+    if (!context.identifierFirst) fields.push(passcodeField('password'));
     fields.push({ name: 'rememberMe', label: 'Keep me signed in', type: 'boolean' });
     body.remediation = remediation(form('identify', href(paths.identify), stateHandle, fields));
   } else if (step.kind === 'password') {
@@ -116,7 +110,7 @@ export function answerFor(
         'challenge-authenticator',
         href(paths.answer),
         stateHandle,
-        [passcodeField('Password')],
+        [passcodeField('password')],
         {
           relatesTo: ['$.currentAuthenticatorEnrollment'],
         },
@@ -181,23 +175,7 @@ export function answerFor(
         'challenge-authenticator',
         href(paths.answer),
         stateHandle,
-        [
-          {
-            name: 'credentials',
-            type: 'object',
-            required: true,
-            form: {
-              value: [
-                {
-                  name: 'passcode',
-                  label: 'Enter code',
-                  required: true,
-                  ...(fieldMessages ? { messages: fieldMessages } : {}),
-                },
-              ],
-            },
-          },
-        ],
+        [passcodeField('code', fieldMessages)],
         { relatesTo: ['$.currentAuthenticatorEnrollment'] },
       );
       body.remediation = remediation(challenge, select);

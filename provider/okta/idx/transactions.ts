@@ -5,7 +5,8 @@
  * the store's consume lets exactly one token request spend.
  */
 import { randomBytes } from 'node:crypto';
-import { type AdapterPayload, errors } from 'oidc-provider';
+import type { AdapterPayload } from 'oidc-provider';
+import { consumeOnce } from '../../store/consume-once.js';
 import type { AdapterFactory } from '../../store/memory-adapter.js';
 import type { SecondFactorKey } from '../authenticators/factors.js';
 
@@ -133,15 +134,6 @@ export function createIdxStore(storage: AdapterFactory): IdxStore {
       if (!found || found.consumed) return undefined;
       return found;
     },
-    async spendCode(code) {
-      try {
-        await codes.consume(code);
-        return true;
-      } catch (error) {
-        // The Redis store refuses a second consume across instances with invalid_grant.
-        if (error instanceof errors.InvalidGrant) return false;
-        throw error;
-      }
-    },
+    spendCode: (code) => consumeOnce(codes, code),
   };
 }

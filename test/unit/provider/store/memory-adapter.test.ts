@@ -1,4 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { errors } from 'oidc-provider';
+import { consumeOnce } from '../../../../provider/store/consume-once.js';
 import { createMemoryAdapterFactory } from '../../../../provider/store/memory-adapter.js';
 
 afterEach(() => vi.useRealTimers());
@@ -49,6 +51,13 @@ describe('memory adapter', () => {
 
     await codes.consume('c1');
     expect((await codes.find('c1'))?.consumed).toEqual(expect.any(Number));
+    // A second consume is refused, as the SQLite and Redis stores refuse it: one request wins.
+    await expect(codes.consume('c1')).rejects.toBeInstanceOf(errors.InvalidGrant);
+    await codes.upsert('c2', {}, 60);
+    expect(await Promise.all([consumeOnce(codes, 'c2'), consumeOnce(codes, 'c2')])).toEqual([
+      true,
+      false,
+    ]);
 
     await tokens.revokeByGrantId('g1');
     expect(await codes.find('c1')).toBeUndefined();
