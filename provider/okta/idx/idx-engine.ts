@@ -68,6 +68,8 @@ export interface IdxEngineOptions {
   cookie: SessionCookieOptions;
   /** How long the browser session an app's sign-in starts lives. */
   sessionTtlSeconds: number;
+  /** Whether a page on `origin` may call for `client`'s sign-ins (its trusted origins). */
+  originAllowed(client: SeedClient, origin: string): boolean;
   /** A failure injected for the next code check (the control plane), if one waits. */
   injectedCodeFailure?:
     (() => Promise<{ error_description?: string | undefined } | undefined>) | undefined;
@@ -87,7 +89,7 @@ export interface IdxEngine {
   readonly store: IdxStore;
   /** POST /v1/interact: the app's request, answered with an interaction handle. */
   interact(ctx: Context): Promise<void>;
-  /** An /idp/idx call, with its JSON body; `handle` is the state or interaction handle. */
+  /** An /idp/idx call, with its JSON body (the sign-in named by its handle). */
   answer(ctx: Context, action: IdxAction, body: Record<string, unknown>): Promise<void>;
   /** The state token the hosted widget starts with, for a pending authorization request. */
   startHosted(start: HostedStart): Promise<string>;
@@ -95,9 +97,7 @@ export interface IdxEngine {
   finishHosted(ctx: Context, stateToken: string): Promise<void>;
 }
 
-export function createIdxEngine(
-  options: IdxEngineOptions & { originAllowed(client: SeedClient, origin: string): boolean },
-): IdxEngine {
+export function createIdxEngine(options: IdxEngineOptions): IdxEngine {
   const { accounts, clients, challenges, paths } = options;
   const store = createIdxStore(options.storage);
   const now = () => Math.floor(Date.now() / 1000);
