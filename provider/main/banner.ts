@@ -20,6 +20,8 @@ export function renderBanner(
     seedPath: string;
     caPath?: string | undefined;
     controlUrl?: string | undefined;
+    /** The version of Okta's Sign-In Widget when it is the hosted page. */
+    signInWidget?: string | undefined;
   },
 ): string {
   const lines = ['', 'Understudy is running: a local stand-in for Okta', ''];
@@ -42,6 +44,9 @@ export function renderBanner(
   lines.push(row('seed', info.seedPath));
   lines.push(row('keys', info.dataDir));
   if (info.controlUrl) lines.push(row('control API', info.controlUrl));
+  if (info.signInWidget) {
+    lines.push(row('sign-in page', `Okta's Sign-In Widget ${info.signInWidget}`));
+  }
   if (info.caPath) {
     lines.push(
       '',
@@ -59,7 +64,12 @@ export function renderBanner(
     lines.push(`      ${details.join(' · ')}`);
     for (const uri of client.redirect_uris) lines.push(`      redirect ${p(uri)}`);
   }
-  lines.push('', '  users (sign in with the picker, or login + password)');
+  lines.push(
+    '',
+    info.signInWidget
+      ? '  users (sign in with login + password)'
+      : '  users (sign in with the picker, or login + password)',
+  );
   for (const user of seed.users) {
     const groups = user.groups.length ? ` [${user.groups.join(', ')}]` : '';
     const status = user.status === 'ACTIVE' ? '' : ` (${user.status})`;

@@ -92,6 +92,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       controlUrl: config.control
         ? `${new URL([...server.issuers.values()][0] ?? server.url).origin}${controlPrefix}`
         : undefined,
+      signInWidget: server.signInWidget,
     }),
   );
   if (!isLoopbackHost(config.host)) {

@@ -66,6 +66,8 @@ export interface RunningProvider {
   control: UnderstudyControl | undefined;
   /** The email and SMS codes sign-ins sent. */
   outbox: OutboxStore;
+  /** The version of Okta's Sign-In Widget when it is the hosted page. */
+  signInWidget: string | undefined;
   close(): Promise<void>;
 }
 
@@ -230,6 +232,7 @@ export async function listen(options: ListenOptions): Promise<RunningProvider> {
     keys: runtime.keys,
     control,
     outbox: storage.outbox,
+    signInWidget: signInWidget?.version,
     close: async () => {
       runtime.stop();
       await new Promise<void>((resolve, reject) => {

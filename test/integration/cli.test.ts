@@ -61,6 +61,55 @@ describe('understudy CLI', () => {
     }
   });
 
+  it("serves Okta's Sign-In Widget as the hosted page with --sign-in-widget, from the install", async () => {
+    const cli = await startCli(['--port', '0', '--data-dir', dataDir, '--sign-in-widget']);
+    try {
+      const widget = JSON.parse(
+        readFileSync(
+          new URL('../../node_modules/@okta/okta-signin-widget/package.json', import.meta.url),
+          'utf8',
+        ),
+      ) as { version: string };
+      expect(cli.stdout()).toMatch(
+        new RegExp(
+          `sign-in page\\s+Okta's Sign-In Widget ${widget.version.replaceAll('.', '\\.')}`,
+        ),
+      );
+      const seed = JSON.parse(readFileSync(defaultSeedPath, 'utf8')) as {
+        clients: { client_id: string; redirect_uris: string[] }[];
+      };
+      const [client] = seed.clients;
+      const authorize = new URL(`${cli.issuer}/v1/authorize`);
+      authorize.search = new URLSearchParams({
+        client_id: client?.client_id ?? '',
+        response_type: 'code',
+        scope: 'openid',
+        redirect_uri: client?.redirect_uris[0] ?? '',
+        state: 'cli-widget',
+        code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
+        code_challenge_method: 'S256',
+      }).toString();
+      const started = await fetch(authorize, { redirect: 'manual' });
+      const page = await fetch(new URL(started.headers.get('location') ?? '', authorize), {
+        headers: {
+          cookie: started.headers
+            .getSetCookie()
+            .map((c) => c.split(';')[0])
+            .join('; '),
+        },
+      });
+      const html = await page.text();
+      expect(html).toContain('id="okta-login-container"');
+      const script = /src="([^"]*okta-sign-in\.min\.js[^"]*)"/.exec(html)?.[1] ?? '';
+      const asset = await fetch(new URL(script, cli.issuer));
+      expect(asset.status).toBe(200);
+      expect(asset.headers.get('content-type')).toMatch(/^text\/javascript/);
+      expect((await asset.text()).length).toBeGreaterThan(100_000);
+    } finally {
+      expect(await cli.stop()).toBe(0);
+    }
+  });
+
   it('lists values in error descriptions (the bundle makes its list formats on first use)', async () => {
     const cli = await startCli(['--port', '0', '--data-dir', dataDir]);
     try {
