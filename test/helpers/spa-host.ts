@@ -4,7 +4,7 @@
  * node_modules and exposes `makeAuth(options)` for the test to drive.
  */
 import { readFileSync } from 'node:fs';
-import { createServer } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -54,6 +54,14 @@ export async function startSpaHost(
   window.makeAuth = (extra) => new OktaAuth(Object.assign(${options}, extra));
 </script></head><body><h1>SPA ${version}</h1></body></html>`);
   });
+  return serveOnLocalhost(server, port);
+}
+
+/** Listens on loopback at `port`; the page origin says localhost, as a developer's would. */
+export async function serveOnLocalhost(
+  server: Server,
+  port: number,
+): Promise<{ origin: string; close(): Promise<void> }> {
   await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
   return {
     origin: `http://localhost:${(server.address() as AddressInfo).port}`,

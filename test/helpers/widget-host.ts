@@ -6,10 +6,10 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
 import { dirname, extname, join, resolve, sep } from 'node:path';
 import type { Page } from 'playwright-core';
+import { serveOnLocalhost } from './spa-host.js';
 
 const require = createRequire(import.meta.url);
 const distDir = join(dirname(require.resolve('@okta/okta-signin-widget/package.json')), 'dist');
@@ -88,15 +88,7 @@ export async function startWidgetHost(
   };
 </script></head><body><div id="widget"></div></body></html>`);
   });
-  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
-  return {
-    origin: `http://localhost:${(server.address() as AddressInfo).port}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  return serveOnLocalhost(server, port);
 }
 
 /**
