@@ -779,6 +779,11 @@ describe("Okta's IDX errors", () => {
     expect(second.status).toBe(400);
     expect(((await second.json()) as Tokens).error).toBe('invalid_grant');
 
+    // Once redeemed, the sign-in is over: its state handle is an expired one.
+    const after = await idxPost(`${origin}/idp/idx/introspect`, { stateToken: start.stateHandle });
+    expect(after.status).toBe(401);
+    expect(firstMessage(after.body)?.i18n.key).toBe('idx.session.expired');
+
     const unknown = await redeem(start, randomBytes(32).toString('base64url'));
     expect(unknown.status).toBe(400);
     expect(((await unknown.json()) as Tokens).error).toBe('invalid_grant');

@@ -163,6 +163,7 @@ export function createIdxEngine(options: IdxEngineOptions): IdxEngine {
       completed = { amr, acr, authTime };
       if (request) {
         completed.interactionCode = await store.issueCode({
+          stateHandle,
           clientId: request.clientId,
           redirectUri: request.redirectUri,
           codeChallenge: request.codeChallenge,

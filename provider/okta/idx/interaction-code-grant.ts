@@ -48,6 +48,8 @@ function interactionCodeGrant(options: {
       throw invalidGrant('PKCE verification failed.');
     }
     if (!(await options.store.spendCode(code))) throw invalidGrant(invalidCode);
+    // The sign-in is over: its state handle answers as an expired one from now on.
+    await options.store.remove(grant.stateHandle);
     const user = options.accounts.findUserById(grant.userId);
     if (!user) throw invalidGrant(invalidCode);
     const scopes = grantedScopes(ctx, grant.scope, options.resourceServer);

@@ -55,6 +55,8 @@ export interface IdxTransaction {
 
 /** The sign-in an interaction code stands for. */
 export interface InteractionCodeGrant {
+  /** The sign-in it ends, which is over once the code is redeemed. */
+  stateHandle: string;
   clientId: string;
   redirectUri: string;
   codeChallenge: string;
