@@ -254,23 +254,21 @@ export function oktaRoutes(options: OktaRoutesOptions): OktaServerRoutes {
         clientName: (clientId) => clients.get(clientId)?.client_name ?? clientId,
       }),
   });
-  // Handlers behind oidc-provider's token route, which runs them as its own grant types.
-  registerDirectAuthGrants(provider, {
+  // Handlers behind oidc-provider's token route, which runs them as its own grant types; their
+  // tokens are a code flow's for the same server.
+  const issuing = {
     accounts,
+    findAccount: oktaFindAccount(accounts, seed.org.id, groupsClaim(server)),
+    audience: server.audience,
+    resourceServer: resourceServerInfo(server),
+  };
+  registerDirectAuthGrants(provider, {
+    ...issuing,
     clients,
     challenges,
     storage: options.storage,
-    findAccount: oktaFindAccount(accounts, seed.org.id, groupsClaim(server)),
-    audience: server.audience,
-    resourceServer: resourceServerInfo(server),
   });
-  registerInteractionCodeGrant(provider, {
-    store: idx.store,
-    accounts,
-    findAccount: oktaFindAccount(accounts, seed.org.id, groupsClaim(server)),
-    audience: server.audience,
-    resourceServer: resourceServerInfo(server),
-  });
+  registerInteractionCodeGrant(provider, { ...issuing, store: idx.store });
   const jwt = jwtAccessTokenEndpoints({
     issuer,
     audience: server.audience,
