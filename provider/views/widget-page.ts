@@ -19,7 +19,7 @@ export interface WidgetPageInput {
 }
 
 export function renderWidgetPage(input: WidgetPageInput, nonce: string): string {
-  const assets = `${input.assetsPath}`;
+  const assets = input.assetsPath;
   const settings = JSON.stringify({
     baseUrl: input.baseUrl,
     stateToken: input.stateToken,

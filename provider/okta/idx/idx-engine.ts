@@ -22,7 +22,7 @@ import { finishInteraction } from '../provider-patches/finish-interaction.js';
 import { newHandle } from './handles.js';
 import type { IdxPaths } from './idx-paths.js';
 import { interactRequest } from './interact.js';
-import { IdxError, sessionExpired } from './idx-error.js';
+import { IdxError, noSignInToFinish, sessionExpired } from './idx-error.js';
 import { idxMessages, unknownUser } from './idx-shapes.js';
 import {
   type AnswerContext,
@@ -428,13 +428,7 @@ export function createIdxEngine(options: IdxEngineOptions): IdxEngine {
             })
           : undefined;
       if (uid && completed) await store.remove(stateToken);
-      if (!returnTo || !userId) {
-        throw new UnderstudyError(
-          400,
-          'invalid_request',
-          'This sign-in has expired or was already completed. Go back to the application and sign in again.',
-        );
-      }
+      if (!returnTo || !userId) throw noSignInToFinish();
       await accounts.signedIn(userId);
       ctx.set('cache-control', 'no-store');
       ctx.status = 303;

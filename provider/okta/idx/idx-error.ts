@@ -36,3 +36,11 @@ function isMessage(idx: Record<string, unknown> | IdxMessage): idx is IdxMessage
 }
 
 export const sessionExpired = () => new IdxError(401, idxMessages.sessionExpired);
+
+/** /login/token/redirect for no finished hosted sign-in: a readable page (or JSON), a 400. */
+export const noSignInToFinish = () =>
+  new UnderstudyError(
+    400,
+    'invalid_request',
+    'This sign-in has expired or was already completed. Go back to the application and sign in again.',
+  );

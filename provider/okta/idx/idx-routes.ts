@@ -11,7 +11,7 @@ import { UnderstudyError } from '../../http/errors.js';
 import { readJsonBody } from '../../http/json-body.js';
 import { serverOfHandle } from './handles.js';
 import type { IdxAction, IdxEngine } from './idx-engine.js';
-import { IdxError, sessionExpired } from './idx-error.js';
+import { IdxError, noSignInToFinish, sessionExpired } from './idx-error.js';
 import { idxMessages } from './idx-shapes.js';
 
 export interface IdxRoutesOptions {
@@ -69,13 +69,7 @@ export function tokenRedirect(options: IdxRoutesOptions): Middleware {
     const stateToken = typeof ctx.query.stateToken === 'string' ? ctx.query.stateToken : '';
     const serverId = serverOfHandle(stateToken);
     const engine = serverId === undefined ? undefined : options.idxFor(serverId);
-    if (!engine) {
-      throw new UnderstudyError(
-        400,
-        'invalid_request',
-        'This sign-in has expired or was already completed. Go back to the application and sign in again.',
-      );
-    }
+    if (!engine) throw noSignInToFinish();
     await engine.finishHosted(ctx, stateToken);
   };
 }
